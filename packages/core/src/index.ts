@@ -1,6 +1,35 @@
+// Operations and the friendly builders.
 export * from './operations.js';
+export * from './builders.js';
+
+// Limits and validation.
+export { CUSTOMERIO_LIMITS, utf8Bytes } from './limits.js';
+export { validateOperation } from './validate.js';
+
+// Envelopes, outcomes, errors.
 export * from './envelope.js';
+export { createEnvelope, type EnvelopeSource } from './createEnvelope.js';
+export { eventId, randomEventId } from './eventId.js';
 export * from './outcome.js';
 export * from './errors.js';
-export * from './transport.js';
-export * from './tokenSource.js';
+
+// Interfaces of the injected pieces.
+export type { Transport, BatchResponse } from './transport.js';
+export type { TokenSource, TokenSourceState } from './tokenSource.js';
+
+// Rate limiting and retries.
+export { TokenBucket, type TokenBucketOptions } from './tokenBucket.js';
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryableError, normalizeRetryPolicy, type RetryPolicyOptions } from './retryPolicy.js';
+export { parseRetryAfter } from './retryAfter.js';
+
+// Operators.
+export { batchOperations, DEFAULT_MAX_BATCH_BYTES, type BatchOperationsOptions } from './operators/batchOperations.js';
+export { throttle } from './operators/throttle.js';
+export { retryWithBackoff } from './operators/retryWithBackoff.js';
+export { sendBatches, type SendBatchesOptions } from './operators/sendBatches.js';
+
+// The composed pipeline, backpressure and metrics.
+export { deliver, type DeliverOptions } from './deliver.js';
+export { createPullSource, type PullSource } from './pullSource.js';
+export { PipelineMetrics, type MetricsSnapshot } from './metrics.js';
+export { LatencyWindow, type LatencyPercentiles } from './latencyWindow.js';

@@ -1,0 +1,50 @@
+import type { Envelope } from './envelope.js';
+import { eventId, randomEventId } from './eventId.js';
+import { utf8Bytes } from './limits.js';
+import { isEventOperation, operationKey, type Operation } from './operations.js';
+
+/** Where an operation came from; see {@link createEnvelope}. */
+export interface EnvelopeSource<S> {
+  /** Opaque reference used to acknowledge the operation (a row number, a job…). */
+  readonly source: S;
+  /**
+   * What identifies the record in its source (`users.csv#1042`, a job id). With it, the envelope id
+   * is deterministic and replays are deduplicated; without it the id is random.
+   */
+  readonly sourceKey?: string;
+  /** When the source produced the operation, ms since the epoch. */
+  readonly producedAt: number;
+  /**
+   * Time for the id's ULID time part, ms; must be stable for the record across runs.
+   * @defaultValue the event's own `timestamp` when it has one, else `producedAt`
+   */
+  readonly idTimeMs?: number;
+}
+
+/**
+ * Wraps an operation for the pipeline: routing key, deterministic id, serialized size.
+ *
+ * Event, page and screen operations without an `id` get the envelope id, so Customer.io can
+ * deduplicate a re-sent event. The size is computed here, once, from the operation as it will be sent.
+ *
+ * @example
+ * const envelope = createEnvelope(track('42', 'signed_up'), { source: 7, sourceKey: 'events.csv#7', producedAt: Date.now() });
+ */
+export function createEnvelope<S>(operation: Operation, from: EnvelopeSource<S>): Envelope<S> {
+  const idTime = from.idTimeMs ?? (isEventOperation(operation) && operation.timestamp !== undefined ? operation.timestamp * 1000 : from.producedAt);
+  const id =
+    isEventOperation(operation) && operation.id !== undefined
+      ? operation.id
+      : from.sourceKey !== undefined
+        ? eventId(from.sourceKey, idTime)
+        : randomEventId(idTime);
+  const sent = isEventOperation(operation) && operation.id === undefined ? { ...operation, id } : operation;
+  return {
+    operation: sent,
+    key: operationKey(sent),
+    bytes: utf8Bytes(JSON.stringify(sent)),
+    id,
+    producedAt: from.producedAt,
+    source: from.source,
+  };
+}

@@ -1,0 +1,47 @@
+import { decodeTime, isValid } from 'ulid';
+import { describe, expect, it } from 'vitest';
+import { createEnvelope, eventId, identify, track, utf8Bytes } from '../src/index.js';
+
+describe('eventId', () => {
+  it('is a valid ULID, the same for the same record, different for another', () => {
+    const a = eventId('users.csv#1', 1_700_000_000_000);
+    expect(isValid(a)).toBe(true);
+    expect(decodeTime(a)).toBe(1_700_000_000_000);
+    expect(eventId('users.csv#1', 1_700_000_000_000)).toBe(a);
+    expect(eventId('users.csv#2', 1_700_000_000_000)).not.toBe(a);
+  });
+
+  it('does not collide over 100k keys', () => {
+    const ids = new Set(Array.from({ length: 100_000 }, (_, i) => eventId(`k#${i}`, 0)));
+    expect(ids.size).toBe(100_000);
+  });
+});
+
+describe('createEnvelope', () => {
+  it('stamps events with a deterministic id, so a replay is deduplicated', () => {
+    // A source passes a time that is stable for the record (here: the import's start, kept in its checkpoint).
+    const first = createEnvelope(track('42', 'purchased', { total: 5 }), { source: 1, sourceKey: 'events.csv#1', producedAt: 1, idTimeMs: 1_000 });
+    const replay = createEnvelope(track('42', 'purchased', { total: 5 }), { source: 1, sourceKey: 'events.csv#1', producedAt: 999_999, idTimeMs: 1_000 });
+    expect(first.operation).toMatchObject({ action: 'event', id: first.id });
+    expect(replay.id).toBe(first.id);
+  });
+
+  it('takes the id time from the event timestamp when there is one', () => {
+    const envelope = createEnvelope(track('42', 'x', {}, { timestamp: 1_600_000_000 }), { source: 0, sourceKey: 'k', producedAt: 5 });
+    expect(decodeTime(envelope.id)).toBe(1_600_000_000_000);
+  });
+
+  it('keeps an id the caller chose', () => {
+    const id = '01HNZXD07M5CEN5XA66EMZSRZW';
+    expect(createEnvelope(track('42', 'x', {}, { id }), { source: 0, producedAt: 0 }).id).toBe(id);
+  });
+
+  it('records key and UTF-8 size of the operation as sent', () => {
+    const envelope = createEnvelope(identify({ email: 'zoë@example.com' }, { city: 'Zürich' }), { source: 'row-3', producedAt: 7 });
+    expect(envelope.key).toBe('email:zoë@example.com');
+    expect(envelope.bytes).toBe(utf8Bytes(JSON.stringify(envelope.operation)));
+    expect(envelope.bytes).toBeGreaterThan(JSON.stringify(envelope.operation).length);
+    expect(envelope).toMatchObject({ source: 'row-3', producedAt: 7 });
+    expect('id' in envelope.operation).toBe(false);
+  });
+});
