@@ -19,7 +19,7 @@ export type { TokenSource, TokenSourceState } from './tokenSource.js';
 
 // Rate limiting and retries.
 export { TokenBucket, type TokenBucketOptions } from './tokenBucket.js';
-export { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryableError, normalizeRetryPolicy, type RetryPolicyOptions } from './retryPolicy.js';
+export { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryableError, normalizeRetryPolicy, type RetryPolicy, type RetryPolicyOptions } from './retryPolicy.js';
 export { parseRetryAfter } from './retryAfter.js';
 
 // Operators.

@@ -1,0 +1,83 @@
+/**
+ * The cioscale worker: `node --conditions=source --import tsx apps/worker/src/main.ts` (or `pnpm run worker`).
+ * Configuration from the environment (see README.md); SIGTERM/SIGINT drain within WORKER_DRAIN_TIMEOUT_MS.
+ */
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { createTrackTransport } from '@cioscale/customerio';
+import { createConsumer, createRedisClient, describeRedisTarget, MetricsChannel, type Consumer } from '@cioscale/queue';
+import { readWorkerConfig, type WorkerConfig } from './config.js';
+import { startHttpServer } from './httpServer.js';
+import { createWorkerMetrics } from './promMetrics.js';
+import { timedTransport } from './timedTransport.js';
+
+const log = (message: string): void => void process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+
+const config = loadConfig();
+
+const redis = createRedisClient(config.redis, 'worker');
+redis.on('error', (error: Error) => log(`redis: ${error.message}`));
+const metrics = createWorkerMetrics();
+const transports = config.workspaces.map((served) =>
+  createTrackTransport({ siteId: served.siteId, apiKey: served.apiKey, region: served.region, ...(config.trackUrl && { url: config.trackUrl }), connections: config.requestConcurrency }),
+);
+const consumers: Consumer[] = config.workspaces.map((served, index) => {
+  const name = served.workspace.name;
+  const consumer = createConsumer({
+    redis,
+    namespace: config.namespace,
+    workspace: served.workspace,
+    transport: timedTransport((transports[index] as ReturnType<typeof createTrackTransport>).send, (seconds, result) => metrics.request(name, seconds, result)),
+    concurrency: config.concurrency,
+    requestConcurrency: config.requestConcurrency,
+    batch: { maxOperations: config.batchMaxOperations, maxWaitMs: config.batchMaxWaitMs },
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    onOutcome: (outcome) => metrics.outcome(name, outcome),
+    onError: (error) => log(`worker ${name}: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  metrics.watch(consumer);
+  consumer.fatal.catch((error: unknown) => void shutdown(`fatal: ${error instanceof Error ? error.message : String(error)}`, 1));
+  return consumer;
+});
+
+let draining = false;
+const server = await startHttpServer(config.port, metrics.registry, { live: () => true, ready: () => !draining && redis.status === 'ready' });
+const workerId = `${hostname()}-${process.pid}`;
+const channel = new MetricsChannel(redis, { namespace: config.namespace });
+const startedAt = Date.now();
+const publish = (): Promise<void> =>
+  channel.publish({ workerId, host: hostname(), pid: process.pid, startedAt, workspaces: Object.fromEntries(consumers.map((consumer) => [consumer.workspace, consumer.metrics.snapshot()])) }).catch(() => undefined);
+const publisher = setInterval(() => void publish(), 1_000);
+log(
+  `cioscale worker ${workerId} listening on :${(server.address() as AddressInfo).port}; redis ${describeRedisTarget(config.redis)}; ` +
+    `workspaces ${config.workspaces.map((served) => `${served.workspace.name} (${served.workspace.rate} req/s)`).join(', ')}; target ${transports[0]?.target}`,
+);
+
+async function shutdown(reason: string, code: number): Promise<void> {
+  if (draining) return;
+  draining = true;
+  log(`${reason}: draining (deadline ${config.drainTimeoutMs} ms)`);
+  // hard stop a little after the deadline, whatever hangs: Kubernetes kills at 30 s anyway
+  setTimeout(() => process.exit(code || 1), config.drainTimeoutMs + 5_000).unref();
+  const returned = await Promise.all(consumers.map((consumer) => consumer.close(config.drainTimeoutMs)));
+  clearInterval(publisher);
+  await channel.withdraw(workerId).catch(() => undefined);
+  await Promise.all(transports.map((transport) => transport.close()));
+  server.close();
+  redis.disconnect();
+  log(`drained; ${returned.reduce((sum, count) => sum + count, 0)} job(s) returned to the queue`);
+  process.exit(code);
+}
+
+function loadConfig(): WorkerConfig {
+  try {
+    return readWorkerConfig();
+  } catch (error) {
+    process.stderr.write(`cioscale worker: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+}
+
+process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+process.once('SIGINT', () => void shutdown('SIGINT', 0));

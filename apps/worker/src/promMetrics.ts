@@ -1,0 +1,80 @@
+import type { Outcome, TokenSource } from '@cioscale/core';
+import type { Consumer } from '@cioscale/queue';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The worker's Prometheus metrics; names are listed in apps/worker/README.md. */
+export interface WorkerMetrics {
+  readonly registry: Registry;
+  /** Counts an outcome of `workspace`. */
+  outcome(workspace: string, outcome: Outcome): void;
+  /** Times one HTTP request of `workspace`. */
+  request(workspace: string, seconds: number, status: 'ok' | 'rate_limited' | 'error'): void;
+  /** Adds a consumer whose queue depth and bucket are read at scrape time. */
+  watch(consumer: Consumer): void;
+}
+
+/** Creates the registry with every cioscale metric plus Node's defaults. */
+export function createWorkerMetrics(): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const consumers: Consumer[] = [];
+  const operations = new Counter({ name: 'cioscale_operations_total', help: 'Operations with a known outcome, by status (delivered, rejected, failed).', labelNames: ['workspace', 'status'], registers: [registry] });
+  const requests = new Counter({ name: 'cioscale_requests_total', help: 'HTTP requests to the Track API, by result (ok, rate_limited, error).', labelNames: ['workspace', 'result'], registers: [registry] });
+  const rateLimited = new Counter({ name: 'cioscale_rate_limited_total', help: 'Requests answered 429.', labelNames: ['workspace'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'cioscale_request_duration_seconds',
+    help: 'Track API request latency.',
+    labelNames: ['workspace'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'cioscale_queue_jobs',
+    help: 'Jobs in the queue by state (waiting, active, delayed, prioritized, failed, completed).',
+    labelNames: ['workspace', 'shard', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const consumer of consumers) {
+        for (const [shard, queue] of consumer.queues.entries()) {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+          for (const [state, count] of Object.entries(counts)) this.set({ workspace: consumer.workspace, shard: String(shard), state }, count);
+        }
+      }
+    },
+  });
+  new Gauge({
+    name: 'cioscale_jobs_in_flight',
+    help: 'Jobs this worker holds (in the micro-batcher or in a request).',
+    labelNames: ['workspace'],
+    registers: [registry],
+    collect() {
+      for (const consumer of consumers) this.set({ workspace: consumer.workspace }, consumer.inFlight());
+    },
+  });
+  const bucket = (name: string, help: string, read: (source: TokenSource) => number): void =>
+    void new Gauge({
+      name,
+      help,
+      labelNames: ['workspace'],
+      registers: [registry],
+      collect() {
+        for (const consumer of consumers) this.set({ workspace: consumer.workspace }, read(consumer.tokenSource));
+      },
+    });
+  bucket('cioscale_bucket_tokens', 'Tokens in the fleet-wide bucket at the last poll.', (source) => source.state().tokens);
+  bucket('cioscale_bucket_rate', 'Current fleet-wide request rate after AIMD, requests/s.', (source) => source.state().rate);
+  bucket('cioscale_bucket_ceiling', 'Budget ceiling, requests/s.', (source) => source.state().ceiling);
+  bucket('cioscale_bucket_paused', '1 while the fleet is paused after a 429.', (source) => (source.state().pausedUntil > 0 ? 1 : 0));
+
+  return {
+    registry,
+    outcome: (workspace, outcome) => operations.inc({ workspace, status: outcome.status }),
+    request: (workspace, seconds, status) => {
+      requests.inc({ workspace, result: status });
+      if (status === 'rate_limited') rateLimited.inc({ workspace });
+      latency.observe({ workspace }, seconds);
+    },
+    watch: (consumer) => void consumers.push(consumer),
+  };
+}

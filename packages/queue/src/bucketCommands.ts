@@ -1,0 +1,34 @@
+import { PEEK_SCRIPT, PENALIZE_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
+import type { RedisClient } from './connection.js';
+
+/** A bucket script's reply: `[waitMs, rate, ceiling, tokens, pausedUntil]`. */
+export type BucketReply = [number, string, string, string, string];
+
+type BucketCommand = (bucket: string, paused: string, ...args: (string | number)[]) => Promise<BucketReply>;
+
+/** The bucket scripts as ioredis commands (EVALSHA, falling back to EVAL once per connection). */
+export interface BucketCommands {
+  readonly take: BucketCommand;
+  readonly penalize: BucketCommand;
+  readonly reward: BucketCommand;
+  readonly setBudget: BucketCommand;
+  readonly peek: BucketCommand;
+}
+
+const SCRIPTS = { cioBucketTake: TAKE_SCRIPT, cioBucketPenalize: PENALIZE_SCRIPT, cioBucketReward: REWARD_SCRIPT, cioBucketSetBudget: SET_BUDGET_SCRIPT, cioBucketPeek: PEEK_SCRIPT };
+
+/** Defines the scripts on `redis` (once; later calls reuse them) and returns them. */
+export function bucketCommands(redis: RedisClient): BucketCommands {
+  const commands = redis as unknown as Record<string, BucketCommand | undefined>;
+  for (const [name, lua] of Object.entries(SCRIPTS)) {
+    if (typeof commands[name] !== 'function') redis.defineCommand(name, { numberOfKeys: 2, lua });
+  }
+  const bind = (name: keyof typeof SCRIPTS): BucketCommand => (commands[name] as BucketCommand).bind(redis);
+  return {
+    take: bind('cioBucketTake'),
+    penalize: bind('cioBucketPenalize'),
+    reward: bind('cioBucketReward'),
+    setBudget: bind('cioBucketSetBudget'),
+    peek: bind('cioBucketPeek'),
+  };
+}

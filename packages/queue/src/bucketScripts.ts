@@ -1,0 +1,97 @@
+/**
+ * Lua scripts of the fleet-wide token bucket. Each runs atomically in Redis and reads Redis's own clock
+ * (`TIME`), so workers on hosts with skewed clocks still share one budget exactly.
+ *
+ * KEYS[1] is the bucket hash (`ceiling`, `rate`, `burst`, `tokens`, `ts`, `growth`), KEYS[2] the
+ * "paused until" key whose value is the end of the pause (ms) and whose PX expiry ends it.
+ * Every script starts with the same prelude: load (or create) the bucket and refill it up to now.
+ * Numbers go back as strings: Redis would truncate Lua floats to integers.
+ */
+
+// ARGV[1] ceiling (req/s) and ARGV[2] burst create a missing bucket; an existing one keeps its budget,
+// so a budget changed live in Redis wins over every worker's configuration.
+const PRELUDE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local b = redis.call('HMGET', KEYS[1], 'ceiling', 'rate', 'burst', 'tokens', 'ts', 'growth')
+local ceiling, rate, burst, tokens, ts, growth = tonumber(b[1]), tonumber(b[2]), tonumber(b[3]), tonumber(b[4]), tonumber(b[5]), tonumber(b[6])
+if not ceiling then
+  ceiling = tonumber(ARGV[1]); rate = ceiling; burst = tonumber(ARGV[2]); tokens = burst; ts = now; growth = now
+end
+-- time only moves forward: a failover to a replica with a slower clock must not take tokens away
+if now > ts then
+  tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
+  ts = now
+end
+local pttl = redis.call('PTTL', KEYS[2])
+if pttl < 0 then pttl = 0 end
+local function save()
+  redis.call('HSET', KEYS[1], 'ceiling', ceiling, 'rate', rate, 'burst', burst, 'tokens', tokens, 'ts', ts, 'growth', growth)
+end
+local function reply(wait)
+  local pausedUntil = 0
+  if pttl > 0 then pausedUntil = now + pttl end
+  return { wait, tostring(rate), tostring(ceiling), tostring(tokens), tostring(pausedUntil) }
+end
+`;
+
+/** Takes one token: replies `[waitMs, rate, ceiling, tokens, pausedUntil]`; `waitMs` 0 means granted. */
+export const TAKE_SCRIPT = `${PRELUDE}
+if pttl > 0 then save(); return reply(pttl) end
+if tokens >= 1 then
+  tokens = tokens - 1; save(); return reply(0)
+end
+save()
+return reply(math.max(1, math.ceil((1 - tokens) * 1000 / rate)))
+`;
+
+/**
+ * A 429: ARGV[3] pause ms, ARGV[4] decrease factor, ARGV[5] minimum rate ('' = ceiling / 20).
+ * The rate is cut once per pause episode (the other 429s of the burst arrive during it), saved tokens are
+ * forfeited, and growth restarts only after the pause.
+ */
+export const PENALIZE_SCRIPT = `${PRELUDE}
+local pauseMs = tonumber(ARGV[3])
+local minRate = tonumber(ARGV[5]) or (ceiling / 20)
+if pttl == 0 then rate = math.max(math.min(minRate, ceiling), rate * tonumber(ARGV[4])) end
+if pauseMs > pttl then
+  redis.call('SET', KEYS[2], tostring(now + pauseMs), 'PX', math.ceil(pauseMs))
+  pttl = math.ceil(pauseMs)
+end
+tokens = math.min(tokens, 0)
+growth = math.max(growth, now + pttl)
+save()
+return reply(pttl)
+`;
+
+/** A success: ARGV[3] additive increase in req/s per second ('' = ceiling / 10), up to the ceiling. */
+export const REWARD_SCRIPT = `${PRELUDE}
+if now > growth then
+  local increase = tonumber(ARGV[3]) or (ceiling / 10)
+  rate = math.min(ceiling, rate + increase * (now - growth) / 1000)
+  growth = now
+end
+save()
+return reply(0)
+`;
+
+/**
+ * Sets the budget live: ARGV[3] new ceiling, ARGV[4] new burst ('' keeps it). A bucket at its old ceiling
+ * moves to the new one at once; one still recovering from a 429 keeps growing towards it.
+ */
+export const SET_BUDGET_SCRIPT = `${PRELUDE}
+local newCeiling = tonumber(ARGV[3])
+if rate >= ceiling then rate = newCeiling else rate = math.min(rate, newCeiling) end
+rate = math.max(rate, newCeiling / 20)
+ceiling = newCeiling
+local newBurst = tonumber(ARGV[4])
+if newBurst then burst = newBurst; tokens = math.min(tokens, burst) end
+save()
+return reply(0)
+`;
+
+/** Reads the bucket as of now without taking anything. */
+export const PEEK_SCRIPT = `${PRELUDE}
+save()
+return reply(0)
+`;

@@ -1,0 +1,27 @@
+import type { TokenSourceState } from '@cioscale/core';
+import { bucketCommands, type BucketReply } from './bucketCommands.js';
+import type { RedisClient } from './connection.js';
+import { bucketKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
+
+/**
+ * Changes a workspace's budget live; every worker follows within its poll interval.
+ *
+ * @param budget.rate - new ceiling, requests/s
+ * @param budget.burst - new burst; @defaultValue unchanged
+ * @example await setBudget(redis, 'default', { rate: 50 });
+ */
+export async function setBudget(redis: RedisClient, workspace: string, budget: { rate: number; burst?: number }, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
+  const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
+  const burst = budget.burst ?? 10;
+  return toState(await bucketCommands(redis).setBudget(keys.bucket, keys.paused, budget.rate, burst, budget.rate, budget.burst ?? ''));
+}
+
+/** Reads a workspace's budget without taking a token (creates it at 100 req/s, burst 10, if missing). */
+export async function readBudget(redis: RedisClient, workspace: string, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
+  const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
+  return toState(await bucketCommands(redis).peek(keys.bucket, keys.paused, 100, 10));
+}
+
+function toState([, rate, ceiling, tokens, pausedUntil]: BucketReply): TokenSourceState {
+  return { rate: Number(rate), ceiling: Number(ceiling), tokens: Number(tokens), pausedUntil: Number(pausedUntil) };
+}

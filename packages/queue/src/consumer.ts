@@ -1,0 +1,198 @@
+import {
+  deliver,
+  operationKey,
+  PipelineMetrics,
+  utf8Bytes,
+  type BatchOperationsOptions,
+  type Envelope,
+  type Outcome,
+  type RetryPolicyOptions,
+  type TokenSource,
+  type Transport,
+} from '@cioscale/core';
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { Subject } from 'rxjs';
+import type { RedisClient } from './connection.js';
+import { DeadLetter } from './deadLetter.js';
+import type { OperationJobData } from './jobData.js';
+import { checkName, DEFAULT_NAMESPACE, queueLocation } from './keys.js';
+import { RedisTokenSource } from './redisTokenSource.js';
+import { settle, type Pending } from './settle.js';
+import type { ResolvedWorkspace } from './workspaces.js';
+
+/** Options of {@link createConsumer}. */
+export interface ConsumerOptions {
+  /** A worker-role connection (`maxRetriesPerRequest: null`); BullMQ duplicates it for blocking reads. */
+  readonly redis: RedisClient;
+  /** The workspace served. */
+  readonly workspace: ResolvedWorkspace;
+  /** Key namespace. @defaultValue 'cio' */
+  readonly namespace?: string;
+  /** Shards to consume. @defaultValue every shard of the workspace */
+  readonly shards?: readonly number[];
+  /** Sends one batch to Customer.io (`@cioscale/customerio`'s `createTrackTransport(...).send`). */
+  readonly transport: Transport;
+  /** Jobs held at once per shard, waiting in the micro-batcher or in a request. @defaultValue 500 */
+  readonly concurrency?: number;
+  /** HTTP requests in flight at once. @defaultValue 4 */
+  readonly requestConcurrency?: number;
+  /** Micro-batching. @defaultValue { maxWaitMs: 100 } and core's size limits */
+  readonly batch?: Omit<BatchOperationsOptions, 'scheduler'>;
+  /** The pipeline's retries inside one BullMQ attempt. @defaultValue { maxAttempts: 5, maxElapsedMs: 60_000 } */
+  readonly retry?: RetryPolicyOptions;
+  /** The budget. @defaultValue a {@link RedisTokenSource} at the workspace's rate and burst */
+  readonly tokenSource?: TokenSource;
+  /** BullMQ job lock, ms; a killed worker's jobs come back after it. @defaultValue 30_000 */
+  readonly lockDurationMs?: number;
+  /** How often stalled jobs are looked for, ms. @defaultValue 30_000 */
+  readonly stalledIntervalMs?: number;
+  /** Told about every outcome (after the dead letter is written). */
+  readonly onOutcome?: (outcome: Outcome<Pending>) => void;
+  /** Told about errors that do not stop the consumer (Redis hiccups). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running consumer of one workspace; see {@link createConsumer}. */
+export interface Consumer {
+  readonly workspace: string;
+  readonly metrics: PipelineMetrics;
+  readonly tokenSource: TokenSource;
+  /** One BullMQ queue per consumed shard, for depth gauges. */
+  readonly queues: readonly Queue<OperationJobData>[];
+  readonly deadLetters: readonly DeadLetter[];
+  /** Rejects when the consumer had to stop (bad credentials); never resolves otherwise. */
+  readonly fatal: Promise<never>;
+  /** Jobs being processed now. */
+  inFlight(): number;
+  /**
+   * Stops fetching, lets in-flight jobs finish for `deadlineMs`, then moves the rest back to wait
+   * (never acknowledged undelivered) and closes. Resolves with how many jobs were returned.
+   */
+  close(deadlineMs?: number): Promise<number>;
+}
+
+/**
+ * Consumes a workspace's queues through core's pipeline: jobs become envelopes in one long-lived
+ * `deliver()` stream (micro-batched into v2 batches, throttled by the fleet-wide budget), and each job
+ * completes only when its operation's outcome is known.
+ *
+ * - delivered → completed
+ * - rejected → dead letter, then failed without retry (`UnrecoverableError`)
+ * - failed → retried by BullMQ attempts with backoff; the last attempt writes the dead letter first;
+ *   a 429 that outlasted the pipeline's retries pauses the queue (`worker.rateLimit`) without using an attempt
+ */
+export function createConsumer(options: ConsumerOptions): Consumer {
+  const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
+  const { workspace, redis } = options;
+  const shards = options.shards ?? Array.from({ length: workspace.shards }, (_, shard) => shard);
+  const metrics = new PipelineMetrics();
+  const tokenSource =
+    options.tokenSource ?? new RedisTokenSource(redis, { workspace: workspace.name, namespace, rate: workspace.rate, burst: workspace.burst, ...(options.onError && { onError: options.onError }) });
+  const envelopes = new Subject<Envelope<Pending>>();
+  const pending = new Set<Pending>();
+  let stopped: Error | undefined;
+  let failFatal: (error: Error) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (failFatal = reject));
+  fatal.catch(() => undefined);
+
+  const subscription = deliver(envelopes, {
+    transport: options.transport,
+    tokenSource,
+    metrics,
+    concurrency: options.requestConcurrency ?? 4,
+    batch: { maxWaitMs: 100, ...options.batch },
+    retry: { maxAttempts: 5, maxElapsedMs: 60_000, ...options.retry },
+  }).subscribe({
+    next: (outcome) => outcome.envelope.source.resolve(outcome),
+    error: (error: unknown) => {
+      // bad credentials: nothing more can be delivered; every job goes back to wait untouched
+      stopped = error instanceof Error ? error : new Error(String(error));
+      for (const job of pending) job.reject(stopped);
+      failFatal(stopped);
+    },
+  });
+
+  const locations = shards.map((shard) => queueLocation(namespace, workspace.name, shard));
+  const deadLetters = locations.map((location) => new DeadLetter(redis, location));
+  const workers = locations.map((location, index) => {
+    const deadLetter = deadLetters[index] as DeadLetter;
+    const worker: Worker<OperationJobData> = new Worker<OperationJobData>(
+      location.name,
+      async (job: Job<OperationJobData>, token?: string) => {
+        const entry = await awaitOutcome(job);
+        if (entry instanceof Error) {
+          // returned, not failed: the operation keeps all its attempts
+          await job.moveToWait(token);
+          throw new WaitingError();
+        }
+        options.onOutcome?.(entry);
+        const verdict = await settle(entry, job, deadLetter);
+        if (verdict.kind === 'rate_limited') {
+          await worker.rateLimit(verdict.pauseMs);
+          throw Worker.RateLimitError();
+        }
+        if (verdict.kind === 'rejected') throw new UnrecoverableError(verdict.message);
+        if (verdict.kind === 'failed') throw verdict.error;
+      },
+      {
+        connection: redis,
+        prefix: location.prefix,
+        concurrency: options.concurrency ?? 500,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 3,
+        autorun: true,
+      },
+    );
+    worker.on('error', (error) => options.onError?.(error));
+    return worker;
+  });
+  const queues = locations.map((location) => new Queue<OperationJobData>(location.name, { connection: redis, prefix: location.prefix }));
+
+  function awaitOutcome(job: Job<OperationJobData>): Promise<Outcome<Pending> | Error> {
+    if (stopped) return Promise.resolve(stopped);
+    return new Promise<Outcome<Pending> | Error>((resolve) => {
+      const entry: Pending = {
+        job,
+        resolve: (outcome) => {
+          pending.delete(entry);
+          resolve(outcome);
+        },
+        reject: (error) => {
+          pending.delete(entry);
+          resolve(error);
+        },
+      };
+      pending.add(entry);
+      const { data } = job;
+      envelopes.next({ operation: data.operation, key: operationKey(data.operation), bytes: utf8Bytes(JSON.stringify(data.operation)), id: data.id, producedAt: data.producedAt, source: entry });
+    });
+  }
+
+  let closing: Promise<number> | undefined;
+  return {
+    workspace: workspace.name,
+    metrics,
+    tokenSource,
+    queues,
+    deadLetters,
+    fatal,
+    inFlight: () => pending.size,
+    close: (deadlineMs = 20_000) =>
+      (closing ??= (async () => {
+        let returned = 0;
+        const drained = Promise.all(workers.map((worker) => worker.close()));
+        const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), deadlineMs).unref());
+        if ((await Promise.race([drained, deadline])) === 'late') {
+          returned = pending.size;
+          const late = new Error('worker shutting down: returned to the queue');
+          for (const job of [...pending]) job.reject(late);
+          await drained;
+        }
+        subscription.unsubscribe();
+        envelopes.complete();
+        await Promise.all(queues.map((queue) => queue.close()));
+        return returned;
+      })()),
+  };
+}

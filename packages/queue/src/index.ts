@@ -1,0 +1,23 @@
+// Connections and keys.
+export { createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisTarget } from './connection.js';
+export { bucketKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
+export { QueueConfigError, QueueUnavailableError } from './errors.js';
+
+// Workspaces and routing.
+export { defaultWorkspace, loadWorkspaces, parseWorkspaces, type ResolvedWorkspace, type WorkspaceConfig } from './workspaces.js';
+export { shardOf } from './shardOf.js';
+
+// Producing.
+export { createProducer, type EnqueueRequest, type Producer, type ProducerOptions } from './producer.js';
+export { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+
+// The fleet-wide budget.
+export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';
+export { readBudget, setBudget } from './budget.js';
+
+// Consuming, dead letter, metrics.
+export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';
+export type { Pending, Verdict } from './settle.js';
+export { DeadLetter, type DeadLetterRecord } from './deadLetter.js';
+export { replayDeadLetters, type ReplayOptions } from './replay.js';
+export { aggregateReports, MetricsChannel, type FleetTotals, type WorkerReport } from './metricsChannel.js';

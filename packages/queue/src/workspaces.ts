@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { QueueConfigError } from './errors.js';
+import { checkName, DEFAULT_WORKSPACE } from './keys.js';
+
+/** One workspace of a multi-workspace deployment (the > 10M operations/day tier). */
+export interface WorkspaceConfig {
+  /** Routing key and Redis key part: letters, digits, `_`, `-`. */
+  readonly name: string;
+  /** Name of the env var holding the site id (never the value itself). @defaultValue 'CUSTOMERIO_SITE_ID' */
+  readonly siteIdEnv?: string;
+  /** Name of the env var holding the Track API key. @defaultValue 'CUSTOMERIO_TRACK_API_KEY' */
+  readonly apiKeyEnv?: string;
+  /** Data centre. @defaultValue 'us' */
+  readonly region?: 'us' | 'eu';
+  /** Request budget of the workspace, in requests/s, shared by every worker. @defaultValue 100 */
+  readonly rate?: number;
+  /** Requests the budget lets out at once after idling. @defaultValue 10 */
+  readonly burst?: number;
+  /** Queues the workspace is spread over (one Redis Cluster slot each). @defaultValue 1 */
+  readonly shards?: number;
+}
+
+/** A {@link WorkspaceConfig} with its defaults filled in. */
+export type ResolvedWorkspace = Required<WorkspaceConfig>;
+
+/** The single workspace of a deployment without a workspaces file. */
+export function defaultWorkspace(overrides: Partial<WorkspaceConfig> = {}): ResolvedWorkspace {
+  return resolveWorkspace({ name: DEFAULT_WORKSPACE, ...overrides }, 'workspace');
+}
+
+/**
+ * Reads a workspaces file: JSON `{ "workspaces": [WorkspaceConfig, …] }`. Credentials are referenced by
+ * env var name, so the file can live in a ConfigMap.
+ *
+ * @throws {QueueConfigError} naming the file and the first bad entry
+ */
+export function loadWorkspaces(file: string): ResolvedWorkspace[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new QueueConfigError('CIO_WORKSPACES_FILE', `a readable JSON file (${file})`, error instanceof Error ? error.message : String(error));
+  }
+  return parseWorkspaces(parsed);
+}
+
+/** Validates the content of a workspaces file; see {@link loadWorkspaces}. */
+export function parseWorkspaces(parsed: unknown): ResolvedWorkspace[] {
+  const list = (parsed as { workspaces?: unknown } | null)?.workspaces;
+  if (!Array.isArray(list) || list.length === 0) throw new QueueConfigError('workspaces', 'a non-empty array');
+  const resolved = list.map((entry: unknown, index) => resolveWorkspace(entry as WorkspaceConfig, `workspaces[${index}]`));
+  const names = new Set<string>();
+  for (const { name } of resolved) {
+    if (names.has(name)) throw new QueueConfigError('workspaces', 'distinct names', JSON.stringify(name));
+    names.add(name);
+  }
+  return resolved;
+}
+
+function resolveWorkspace(entry: WorkspaceConfig, at: string): ResolvedWorkspace {
+  if (typeof entry !== 'object' || entry === null) throw new QueueConfigError(at, 'an object');
+  const name = checkName(`${at}.name`, entry.name);
+  const envName = (field: 'siteIdEnv' | 'apiKeyEnv', fallback: string): string => {
+    const value = entry[field] ?? fallback;
+    if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new QueueConfigError(`${at}.${field}`, 'an environment variable name', JSON.stringify(value));
+    return value;
+  };
+  const region = entry.region ?? 'us';
+  if (region !== 'us' && region !== 'eu') throw new QueueConfigError(`${at}.region`, '"us" or "eu"', JSON.stringify(region));
+  const number = (field: 'rate' | 'burst' | 'shards', fallback: number, integer: boolean, min: number): number => {
+    const value = entry[field] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new QueueConfigError(`${at}.${field}`, `${integer ? 'an integer' : 'a number'} ≥ ${min}`, JSON.stringify(value));
+    }
+    return value;
+  };
+  return {
+    name,
+    siteIdEnv: envName('siteIdEnv', 'CUSTOMERIO_SITE_ID'),
+    apiKeyEnv: envName('apiKeyEnv', 'CUSTOMERIO_TRACK_API_KEY'),
+    region,
+    rate: number('rate', 100, false, Number.MIN_VALUE),
+    burst: number('burst', 10, false, 1),
+    shards: number('shards', 1, true, 1),
+  };
+}

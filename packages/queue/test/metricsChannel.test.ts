@@ -1,0 +1,38 @@
+import { PipelineMetrics } from '@cioscale/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aggregateReports, createRedisClient, MetricsChannel, type RedisClient } from '../src/index.js';
+import { freshNamespace } from './support/names.js';
+import { startRedis, type TestRedis } from './support/redisServer.js';
+
+let server: TestRedis;
+let redis: RedisClient;
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = createRedisClient(server.url, 'worker');
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.close();
+});
+
+describe('MetricsChannel', () => {
+  it('lists live workers, aggregates them, and forgets a worker whose report expired or was withdrawn', async () => {
+    const channel = new MetricsChannel(redis, { namespace: freshNamespace(), ttlMs: 300 });
+    const snapshot = (delivered: number) => {
+      const metrics = new PipelineMetrics();
+      metrics.operationsEntered(delivered);
+      metrics.requestStarted(100);
+      metrics.requestFinished(40, true);
+      return { ...metrics.snapshot(), delivered };
+    };
+    await channel.publish({ workerId: 'a', host: 'h', pid: 1, startedAt: 0, workspaces: { default: snapshot(10) } });
+    await channel.publish({ workerId: 'b', host: 'h', pid: 2, startedAt: 0, workspaces: { default: snapshot(5) } });
+    const totals = aggregateReports(await channel.list(), 'default');
+    expect(totals).toMatchObject({ workers: 2, delivered: 15, requests: 2, rateLimited: 2 });
+    await channel.withdraw('a');
+    expect((await channel.list()).map((report) => report.workerId)).toEqual(['b']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await channel.list()).toEqual([]);
+  });
+});

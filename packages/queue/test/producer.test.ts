@@ -1,0 +1,71 @@
+import { track } from '@cioscale/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProducer, defaultWorkspace, parseWorkspaces, QueueUnavailableError, waitListKey, queueLocation, createRedisClient, type RedisClient } from '../src/index.js';
+import { freshNamespace } from './support/names.js';
+import { freePort, startRedis, type TestRedis } from './support/redisServer.js';
+
+let server: TestRedis;
+let redis: RedisClient;
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = createRedisClient(server.url, 'producer');
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.close();
+});
+
+describe('createProducer', () => {
+  it('enqueues into the hash-tagged wait list with the envelope id as job id', async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: server.url, namespace });
+    const id = await producer.enqueue(track('42', 'signed_up'));
+    const key = waitListKey(queueLocation(namespace, 'default'));
+    expect(key).toBe(`{${namespace}:default}:ops:wait`);
+    expect(await redis.lrange(key, 0, -1)).toEqual([id]);
+    const job = await producer.queues.get('default')?.[0]?.getJob(id);
+    expect(job?.data.operation).toMatchObject({ action: 'event', name: 'signed_up', id });
+    await producer.close();
+  });
+
+  it('deduplicates a re-enqueue of the same source record (deterministic id)', async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: server.url, namespace });
+    const op = track('42', 'paid', {}, { timestamp: 1_700_000_000 });
+    const first = await producer.enqueueMany([{ operation: op, sourceKey: 'orders#1' }, { operation: op, sourceKey: 'orders#2' }]);
+    const again = await producer.enqueue({ operation: op, sourceKey: 'orders#1' });
+    expect(again).toBe(first[0]);
+    expect(await producer.queues.get('default')?.[0]?.getWaitingCount()).toBe(2);
+    await producer.close();
+  });
+
+  it('routes by workspace and spreads a workspace over its shards by person', async () => {
+    const namespace = freshNamespace();
+    const workspaces = parseWorkspaces({ workspaces: [{ name: 'us1', shards: 2 }, { name: 'eu1', region: 'eu' }] });
+    const producer = createProducer({ redis: server.url, namespace, workspaces });
+    await producer.enqueueMany(Array.from({ length: 40 }, (_, index) => ({ operation: track(`p${index}`, 'e'), workspace: 'us1' })));
+    await producer.enqueue({ operation: track('x', 'e'), workspace: 'eu1' });
+    const [s0, s1] = producer.queues.get('us1') ?? [];
+    const counts = [await s0?.getWaitingCount(), await s1?.getWaitingCount()];
+    expect((counts[0] ?? 0) + (counts[1] ?? 0)).toBe(40);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBeGreaterThan(0);
+    expect(await redis.llen(`{${namespace}:eu1}:ops:wait`)).toBe(1);
+    await expect(producer.enqueue({ operation: track('x', 'e'), workspace: 'nope' })).rejects.toThrow(/workspace must be one of us1, eu1/);
+    await producer.close();
+  });
+
+  it('fails fast with a clear error when Redis is unreachable', async () => {
+    const port = await freePort();
+    const producer = createProducer({ redis: `redis://127.0.0.1:${port}`, namespace: freshNamespace(), connectTimeoutMs: 500, workspaces: [defaultWorkspace()] });
+    const startedAt = Date.now();
+    await expect(producer.enqueue(track('42', 'e'))).rejects.toBeInstanceOf(QueueUnavailableError);
+    // later calls do not wait at all
+    const again = Date.now();
+    await expect(producer.enqueue(track('42', 'e'))).rejects.toThrow(/Redis is unreachable/);
+    expect(Date.now() - again).toBeLessThan(100);
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    await producer.close();
+  });
+});
