@@ -1,0 +1,79 @@
+/**
+ * The worker as its own source defines it: the env it reads, its metrics and its HTTP server. The
+ * tests compare the manifests with these, never with copies of the names, so the two cannot drift.
+ */
+import { readWorkerConfig, type WorkerConfig } from '@cioscale/worker/src/config.ts';
+import { startHttpServer } from '@cioscale/worker/src/httpServer.ts';
+import { createWorkerMetrics } from '@cioscale/worker/src/promMetrics.ts';
+import type { K8sObject } from './render.ts';
+import { one } from './render.ts';
+
+export { createWorkerMetrics, startHttpServer };
+
+/**
+ * The worker stops itself this long after its drain deadline, whatever hangs (apps/worker/src/main.ts:
+ * `setTimeout(..., config.drainTimeoutMs + 5_000)`); the grace period must outlast both.
+ */
+export const WORKER_HARD_STOP_AFTER_DEADLINE_MS = 5_000;
+
+interface EnvVar {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: { readonly secretKeyRef?: { readonly name: string; readonly key: string }; readonly configMapKeyRef?: { readonly name: string; readonly key: string } };
+}
+
+export interface Container {
+  readonly name: string;
+  readonly env?: readonly EnvVar[];
+  readonly envFrom?: readonly { readonly configMapRef?: { readonly name: string }; readonly secretRef?: { readonly name: string } }[];
+  readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
+  readonly [field: string]: unknown;
+}
+
+/** The worker container of the rendered Deployment. */
+export function workerContainer(objects: readonly K8sObject[]): Container {
+  const deployment = one<{ spec: { template: { spec: { containers: Container[] } } } }>(objects, 'Deployment', 'cioscale-worker');
+  const [container] = deployment.spec.template.spec.containers;
+  if (!container) throw new Error('the worker Deployment has no container');
+  return container;
+}
+
+/** Where each variable of the worker container comes from. */
+export interface DeployedVariable {
+  readonly value: string;
+  readonly source: 'configmap' | 'secret' | 'literal';
+}
+
+/**
+ * The worker container's environment as the cluster would set it. Secret values are unknown here, so
+ * they stand in as `secret:<name>/<key>`.
+ */
+export function deployedEnv(objects: readonly K8sObject[]): Map<string, DeployedVariable> {
+  const container = workerContainer(objects);
+  const env = new Map<string, DeployedVariable>();
+  for (const from of container.envFrom ?? []) {
+    if (!from.configMapRef) throw new Error('only configMapRef is expected in envFrom: credentials are named one by one');
+    const configMap = one<{ data?: Record<string, string> }>(objects, 'ConfigMap', from.configMapRef.name);
+    for (const [name, value] of Object.entries(configMap.data ?? {})) env.set(name, { value, source: 'configmap' });
+  }
+  for (const variable of container.env ?? []) {
+    const secret = variable.valueFrom?.secretKeyRef;
+    if (secret) env.set(variable.name, { value: `secret:${secret.name}/${secret.key}`, source: 'secret' });
+    else if (variable.value !== undefined) env.set(variable.name, { value: variable.value, source: 'literal' });
+    else throw new Error(`${variable.name}: only values and secretKeyRef are expected`);
+  }
+  return env;
+}
+
+/** The worker's configuration for `env`, and every variable name it looked at while reading it. */
+export function readAsWorker(env: ReadonlyMap<string, DeployedVariable>): { readonly config: WorkerConfig; readonly read: ReadonlySet<string> } {
+  const read = new Set<string>();
+  const values = Object.fromEntries([...env].map(([name, variable]) => [name, variable.value]));
+  const recording = new Proxy(values, {
+    get(target, name) {
+      if (typeof name === 'string') read.add(name);
+      return target[name as string];
+    },
+  });
+  return { config: readWorkerConfig(recording), read };
+}
