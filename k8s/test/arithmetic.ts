@@ -3,7 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { K8S_DIR } from './render.ts';
+import { K8S_DIR } from './render.js';
 
 /** The documented inputs and results of base/hpa.yaml. */
 export interface ScalingArithmetic {

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { queueLocation, waitListKey } from '@cioscale/queue';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { maxUsefulReplicas, queueTargetPerPod, readScalingArithmetic } from './arithmetic.ts';
-import type { K8sObject } from './render.ts';
-import { K8S_DIR, one, render } from './render.ts';
-import { createWorkerMetrics, deployedEnv, readAsWorker } from './worker.ts';
+import { maxUsefulReplicas, queueTargetPerPod, readScalingArithmetic } from './arithmetic.js';
+import type { K8sObject } from './render.js';
+import { K8S_DIR, one, render } from './render.js';
+import { createWorkerMetrics, deployedEnv, readAsWorker } from './worker.js';
 
 type Behavior = Record<'scaleUp' | 'scaleDown', { stabilizationWindowSeconds: number; selectPolicy: string; policies: { type: string; value: number; periodSeconds: number }[] }>;
 interface Target {

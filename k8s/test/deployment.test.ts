@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { K8sObject } from './render.ts';
-import { one, render } from './render.ts';
-import type { Container } from './worker.ts';
-import { WORKER_HARD_STOP_AFTER_DEADLINE_MS, createWorkerMetrics, deployedEnv, readAsWorker, startHttpServer, workerContainer } from './worker.ts';
+import type { K8sObject } from './render.js';
+import { one, render } from './render.js';
+import type { Container } from './worker.js';
+import { WORKER_HARD_STOP_AFTER_DEADLINE_MS, createWorkerMetrics, deployedEnv, readAsWorker, startHttpServer, workerContainer } from './worker.js';
 
 const base = render('base');
 const container = workerContainer(base);

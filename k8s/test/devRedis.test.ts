@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { K8sObject } from './render.ts';
-import { one, render } from './render.ts';
-import type { TestRedis } from './redisServer.ts';
-import { startRedis } from './redisServer.ts';
-import { deployedEnv, readAsWorker } from './worker.ts';
+import type { K8sObject } from './render.js';
+import { one, render } from './render.js';
+import type { TestRedis } from './redisServer.js';
+import { startRedis } from './redisServer.js';
+import { deployedEnv, readAsWorker } from './worker.js';
 
 type StatefulSet = K8sObject & {
   spec: {

@@ -2,11 +2,11 @@ import { identify } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
 import { createProducer } from '@cioscale/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { K8sObject } from './render.ts';
-import { one, render } from './render.ts';
-import type { TestRedis } from './redisServer.ts';
-import { startRedis } from './redisServer.ts';
-import { deployedEnv, readAsWorker } from './worker.ts';
+import type { K8sObject } from './render.js';
+import { one, render } from './render.js';
+import type { TestRedis } from './redisServer.js';
+import { startRedis } from './redisServer.js';
+import { deployedEnv, readAsWorker } from './worker.js';
 
 const keda = render('overlays/keda');
 const trigger = one<K8sObject & { spec: { triggers: { type: string; metadata: Record<string, string> }[] } }>(keda, 'ScaledObject').spec.triggers.find((candidate) => candidate.type === 'redis');

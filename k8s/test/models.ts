@@ -9,7 +9,7 @@ import { StatefulSet, Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
-import type { K8sObject } from './render.ts';
+import type { K8sObject } from './render.js';
 
 interface Model {
   validate(): void;

@@ -1,11 +1,13 @@
 /**
- * Renders a kustomization with `kubectl kustomize` — the real kustomize, built into kubectl — and
- * parses the result. Rendering is what users run (`kubectl apply -k`), so the tests check exactly
- * the objects a cluster would receive, with generated names and patches applied.
+ * Renders a kustomization with the built-in renderer (k8s/src/kustomize), which does what
+ * `kubectl kustomize` — and so `kubectl apply -k` — does for the features these kustomizations use,
+ * and refuses any other. The tests therefore check the objects a cluster would receive, with
+ * generated names and patches applied, without needing kubectl; `pnpm run compare-kubectl` checks
+ * the renderer against kubectl where it is installed.
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { renderKustomization } from '../src/kustomize/index.js';
 
 /** The k8s/ folder. */
 export const K8S_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -24,19 +26,11 @@ export interface K8sObject {
 
 const rendered = new Map<string, K8sObject[]>();
 
-/** The objects of a kustomization; throws with kubectl's message when it does not resolve. */
+/** The objects of a kustomization; throws the renderer's error when it does not resolve. */
 export function render(kustomization: Kustomization): K8sObject[] {
   const cached = rendered.get(kustomization);
   if (cached) return cached;
-  let output: string;
-  try {
-    output = execFileSync('kubectl', ['kustomize', `${K8S_DIR}${kustomization}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const { code, stderr } = error as { code?: string; stderr?: string };
-    if (code === 'ENOENT') throw new Error('kubectl is not installed; the k8s tests render with `kubectl kustomize` (kubectl ≥ 1.27)', { cause: error });
-    throw new Error(`kubectl kustomize ${kustomization} failed: ${stderr ?? String(error)}`, { cause: error });
-  }
-  const objects = parseYamlDocuments(output, kustomization);
+  const objects: K8sObject[] = renderKustomization(`${K8S_DIR}${kustomization}`);
   rendered.set(kustomization, objects);
   return objects;
 }

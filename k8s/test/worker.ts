@@ -5,8 +5,8 @@
 import { readWorkerConfig, type WorkerConfig } from '@cioscale/worker/src/config.ts';
 import { startHttpServer } from '@cioscale/worker/src/httpServer.ts';
 import { createWorkerMetrics } from '@cioscale/worker/src/promMetrics.ts';
-import type { K8sObject } from './render.ts';
-import { one } from './render.ts';
+import type { K8sObject } from './render.js';
+import { one } from './render.js';
 
 export { createWorkerMetrics, startHttpServer };
 
