@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { ConfigError, isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors.js';
+import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
+import type { TargetOptions } from './target.js';
+import type { ImportOptions } from './types.js';
+
+/** What the command line asks for. */
+export interface CliRequest {
+  readonly options: ImportOptions;
+  /** Print one JSON summary line on stdout (human output goes to stderr). */
+  readonly json: boolean;
+  /** `auto`: Ink on a TTY, plain lines otherwise. */
+  readonly progress: 'auto' | 'plain' | 'none';
+}
+
+const integer = (min: number) => (text: string): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+  return value;
+};
+const positive = (text: string): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return value;
+};
+
+function program(): Command {
+  return new Command('cioscale-import')
+    .description('Import a CSV of people or events into Customer.io (or, without credentials, into an embedded emulator).')
+    .argument('<file>', 'CSV file with a header row')
+    .option('--id-column <name>', 'identifier column of a people import; "email" identifies by email', 'id')
+    .option('--mapping <file>', 'JSON mapping: kind, renames, types, ignored columns, event columns')
+    .addOption(new Option('--kind <kind>', 'people or events (overrides the mapping file)').choices(['people', 'events']))
+    .option('--rate <req/s>', 'request budget [CIO_RATE_LIMIT] (default 100)', positive)
+    .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
+    .option('--batch-size <n>', 'most operations per batch request', integer(1), 1000)
+    .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
+    .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), 8)
+    .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
+    .option('--limit <n>', 'import at most n data rows', integer(1))
+    .option('--dry-run', 'map and validate every row, send nothing', false)
+    .option('--resume', 'continue after the last checkpoint', false)
+    .option('--diff', 'send only rows that are new or changed since the last --diff run', false)
+    .option('--state-dir <dir>', 'folder of the checkpoint and diff store (default: .cioscale/ next to the file)')
+    .option('--failed <file>', 'failed-rows CSV (default: <state dir>/<file name>.failed.csv)')
+    .option('--grace <ms>', 'after Ctrl-C, how long requests in flight may take', integer(0), 15_000)
+    .option('--json', 'print the summary as one JSON line on stdout', false)
+    .addOption(new Option('--progress <mode>', 'auto (Ink on a TTY), plain or none').choices(['auto', 'plain', 'none']).default('auto'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
+}
+
+/**
+ * Parses `argv` (without node and script) and the environment into a validated request.
+ * @throws {@link UsageError} with a one-line reason naming the flag or variable; `CommanderError` for --help/--version
+ */
+export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRequest> {
+  const command = program();
+  try {
+    command.parse([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) throw error;
+    throw new UsageError((error as Error).message.replace(/^error: /, ''));
+  }
+  const flags = command.opts<Record<string, unknown>>();
+  const file = resolve(command.args[0] as string);
+  let cio;
+  try {
+    cio = readCustomerioEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  const mapping = typeof flags['mapping'] === 'string' ? await loadMapping(flags['mapping']) : DEFAULT_MAPPING;
+  const kind = (flags['kind'] as ImportKind | undefined) ?? mapping.kind;
+  const region = (flags['region'] as Region | undefined) ?? cio.region ?? 'us';
+  if (!isRegion(region)) throw new UsageError(`--region must be us or eu`);
+  const explicitId = command.getOptionValueSource('idColumn') === 'cli';
+  return {
+    json: flags['json'] === true,
+    progress: flags['progress'] as CliRequest['progress'],
+    options: {
+      file,
+      mapping: { ...mapping, kind },
+      idColumn: explicitId ? (flags['idColumn'] as string) : (mapping.idColumn ?? 'id'),
+      target: targetOf(cio, region),
+      rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? 100,
+      concurrency: flags['concurrency'] as number,
+      batchSize: flags['batchSize'] as number,
+      timeoutMs: flags['timeout'] as number,
+      maxAttempts: flags['maxAttempts'] as number,
+      limit: flags['limit'] as number | undefined,
+      dryRun: flags['dryRun'] === true,
+      resume: flags['resume'] === true,
+      diff: flags['diff'] === true,
+      stateDir: flags['stateDir'] as string | undefined,
+      failedPath: flags['failed'] as string | undefined,
+      graceMs: flags['grace'] as number,
+    },
+  };
+}
+
+function targetOf(cio: ReturnType<typeof readCustomerioEnv>, region: Region): TargetOptions {
+  if (cio.siteId !== undefined && cio.apiKey !== undefined) {
+    return { kind: 'customerio', siteId: cio.siteId, apiKey: cio.apiKey, region, ...(cio.trackUrl !== undefined && { url: cio.trackUrl }) };
+  }
+  if (cio.siteId !== undefined) throw new UsageError('CUSTOMERIO_SITE_ID is set but CUSTOMERIO_TRACK_API_KEY is not; set both, or neither to use the embedded emulator');
+  if (cio.apiKey !== undefined) throw new UsageError('CUSTOMERIO_TRACK_API_KEY is set but CUSTOMERIO_SITE_ID is not; set both, or neither to use the embedded emulator');
+  if (cio.trackUrl !== undefined) throw new UsageError('CIO_TRACK_URL is set but CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY are not');
+  return { kind: 'embedded' };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * `cioscale-import <file> [flags]` (and `pnpm run import <file>`): streams a CSV into Customer.io, or into
+ * an embedded emulator when no credentials are set. Exit codes: see `exitCodes.ts` and the README.
+ */
+import { CommanderError } from 'commander';
+import { parseCli, type CliRequest } from './args.js';
+import { ImportError } from './errors.js';
+import { EXIT_CODES } from './exitCodes.js';
+import { plainReporter } from './plainReporter.js';
+import { startImport } from './runImport.js';
+import { EMBEDDED_NOTICE, exitCodeOf, humanSummary, jsonSummary } from './summary.js';
+import type { ProgressReporter } from './types.js';
+
+async function main(): Promise<number> {
+  let request: CliRequest;
+  try {
+    request = await parseCli(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.fatal;
+    if (!(error instanceof ImportError)) throw error;
+    process.stderr.write(`cioscale-import: ${error.message}\nRun with --help for the list of flags.\n`);
+    return EXIT_CODES.fatal;
+  }
+  const { options } = request;
+  // with --json, stdout carries only the JSON line; everything a person reads goes to stderr
+  const human = request.json ? process.stderr : process.stdout;
+  const write = (text: string): void => void human.write(text);
+  const reporter = await chooseReporter(request, human, write);
+
+  if (options.target.kind === 'embedded' && !options.dryRun) reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
+  if (options.dryRun) reporter.notice('dry run: rows are mapped and validated; nothing is sent');
+
+  const run = startImport(options, reporter);
+  let signals = 0;
+  const onSignal = (): void => {
+    signals += 1;
+    // a second Ctrl-C means "now": the last checkpoint on disk is still valid
+    if (signals > 1) process.exit(EXIT_CODES.interrupted);
+    run.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const summary = await run.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  reporter.stop();
+  // a fatal reason goes to stderr whatever the mode, so scripts see it
+  (summary.status === 'fatal' ? process.stderr : human).write(humanSummary(summary, options.file));
+  if (request.json) process.stdout.write(`${jsonSummary(summary)}\n`);
+  return exitCodeOf(summary);
+}
+
+async function chooseReporter(request: CliRequest, stream: NodeJS.WriteStream, write: (text: string) => void): Promise<ProgressReporter> {
+  if (request.progress === 'none') return { notice: (message) => write(`${message}\n`), update: () => undefined, stop: () => undefined };
+  if (request.progress === 'auto' && stream.isTTY) {
+    const { inkReporter } = await import('./inkReporter.js');
+    return inkReporter(stream);
+  }
+  return plainReporter(write);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`cioscale-import: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT_CODES.fatal;
+  },
+);

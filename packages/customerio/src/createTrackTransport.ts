@@ -1,0 +1,82 @@
+import { InvalidOptionError, type Batch, type BatchResponse, type Transport } from '@cioscale/core';
+import { TrackClient } from 'customerio-node';
+import { Agent } from 'undici';
+import { classifyError, operationErrorsOf } from './classifyError.js';
+import { displayUrl, isRegion, trackV1Url, type Region } from './region.js';
+
+/** How to reach a Customer.io workspace. */
+export interface TrackTransportOptions {
+  /** The workspace's site id. */
+  readonly siteId: string;
+  /** The workspace's Track API key. Never logged, never in an error message. */
+  readonly apiKey: string;
+  /** Data centre. @defaultValue 'us' */
+  readonly region?: Region;
+  /** Track API base, e.g. an emulator's `http://127.0.0.1:4100`; a trailing `/api/v1` is accepted too. Overrides `region`. */
+  readonly url?: string;
+  /** Time allowed per request, in ms. @defaultValue 10_000 */
+  readonly timeoutMs?: number;
+  /** Keep-alive sockets to the Track API; size it to the pipeline's concurrency. @defaultValue 8 */
+  readonly connections?: number;
+}
+
+/** A transport bound to one workspace. */
+export interface TrackTransport {
+  /** Sends one batch as `POST /api/v2/batch`; pass it to core's `deliver`. */
+  readonly send: Transport;
+  /** Where requests go, without credentials, e.g. `https://track.customer.io`. */
+  readonly target: string;
+  /** Closes the keep-alive sockets. Requests still in flight are cancelled. */
+  close(): Promise<void>;
+}
+
+/**
+ * The core's {@link Transport} over customerio-node's `TrackClient.batch()`.
+ *
+ * The client's own retries are off: core's retry policy and token bucket must see every 429 and every
+ * attempt, or the two layers would multiply each other's retries and the rate budget would be wrong.
+ * A 2xx resolves (a 207 with the refused operations in `errors`); anything else rejects with the
+ * classification of {@link classifyError}.
+ *
+ * @example
+ * const cio = createTrackTransport({ siteId, apiKey, region: 'eu', connections: 8 });
+ * deliver(envelopes$, { transport: cio.send, tokenSource: new TokenBucket({ rate: 100 }), concurrency: 8 });
+ * await cio.close();
+ */
+export function createTrackTransport(options: TrackTransportOptions): TrackTransport {
+  const { siteId, apiKey } = options;
+  if (typeof siteId !== 'string' || siteId.trim() === '') throw new InvalidOptionError('siteId', 'a non-empty string', siteId);
+  // the value is never echoed, only its type
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw new InvalidOptionError('apiKey', 'a non-empty string', typeof apiKey);
+  const region = options.region ?? 'us';
+  if (!isRegion(region)) throw new InvalidOptionError('region', '"us" or "eu"', region);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidOptionError('timeoutMs', 'a number of ms > 0', timeoutMs);
+  const connections = options.connections ?? 8;
+  if (!Number.isInteger(connections) || connections < 1) throw new InvalidOptionError('connections', 'an integer ≥ 1', connections);
+  const url = trackV1Url(region, options.url);
+  if (options.url !== undefined && !/^https?:\/\//.test(url)) throw new InvalidOptionError('url', 'an http(s) URL', displayUrl(url));
+
+  // One pool for the whole run: a fresh TLS handshake per request would cost more than the request.
+  const dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  const client = new TrackClient(siteId, apiKey, { url, timeout: timeoutMs, retry: { maxRetries: 0 }, dispatcher });
+
+  const send: Transport = async (batch: Batch): Promise<BatchResponse> => {
+    try {
+      const body: unknown = await client.batch(batch.envelopes.map((envelope) => envelope.operation));
+      // customerio-node hides the status of a 2xx: a 200 body is `{}`, a 207 body lists `errors`
+      const errors = operationErrorsOf(body);
+      return { status: errors.length > 0 ? 207 : 200, errors };
+    } catch (error) {
+      throw classifyError(error);
+    }
+  };
+
+  return {
+    send,
+    target: displayUrl(url),
+    close: async () => {
+      await dispatcher.destroy();
+    },
+  };
+}
