@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { identify, track } from '@cioscale/core';
+import { createProducer } from '@cioscale/queue';
+import { startChild, type DemoChild } from './processes.js';
+
+/** Where the demo's fleet runs and what it sends. */
+export interface FleetSettings {
+  readonly root: string;
+  readonly logDir: string;
+  /** Environment shared by the workers and the load generator (Redis, namespace, Track API). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const tsx = (root: string, script: string): string[] => ['--conditions=source', '--import', 'tsx', join(root, script)];
+
+/** Starts one worker (`apps/worker/src/main.ts`), logging to `worker-<n>.log`. */
+export function startWorker(settings: FleetSettings, index: number): DemoChild {
+  return startChild(`worker ${index}`, process.execPath, tsx(settings.root, 'apps/worker/src/main.ts'), {
+    env: settings.env,
+    cwd: settings.root,
+    logFile: join(settings.logDir, `worker-${index}.log`),
+  });
+}
+
+/**
+ * Runs the load generator in waves — `onSeconds` at `rate` ops/s, then `offSeconds` of quiet — until
+ * stopped, so the queue visibly fills past what the budget can drain and then empties again with an ETA.
+ */
+export function startLoadWaves(settings: FleetSettings, wave: { readonly rate: number; readonly onSeconds: number; readonly offSeconds: number }): { readonly current: () => DemoChild | undefined; stop(): Promise<void> } {
+  let current: DemoChild | undefined;
+  let stopped = false;
+  let pause: NodeJS.Timeout | undefined;
+  const next = (): void => {
+    if (stopped) return;
+    current = startChild('loadgen', process.execPath, [...tsx(settings.root, 'apps/worker/src/loadgen.ts'), '--rate', String(wave.rate), '--duration', String(wave.onSeconds)], {
+      env: settings.env,
+      cwd: settings.root,
+      logFile: join(settings.logDir, 'loadgen.log'),
+    });
+    void current.exited.then(() => {
+      if (!stopped) pause = setTimeout(next, wave.offSeconds * 1000);
+    });
+  };
+  next();
+  return {
+    current: () => current,
+    async stop() {
+      stopped = true;
+      clearTimeout(pause);
+      await current?.stop();
+    },
+  };
+}
+
+/**
+ * Enqueues a few operations Customer.io would refuse (an attribute value over 1000 bytes, an event name
+ * over 100), so the dead-letter panel has something to show.
+ */
+export async function enqueueRejects(redis: string, namespace: string): Promise<void> {
+  const producer = createProducer({ redis, namespace });
+  try {
+    await producer.enqueueMany([
+      identify('demo-reject-1', { note: 'x'.repeat(1_200) }),
+      identify('demo-reject-2', { bio: 'y'.repeat(1_500) }),
+      track('demo-reject-3', 'e'.repeat(120)),
+    ]);
+  } finally {
+    await producer.close();
+  }
+}
