@@ -1,6 +1,3 @@
-// tsx reads the root tsconfig, which has no JSX settings: these pragmas keep esbuild on the automatic runtime.
-// @jsxRuntime automatic
-// @jsxImportSource react
 import { Gauge, Sparkline, StatTable, useHistory } from '@cioscale/tui';
 import { Box, Static, Text } from 'ink';
 import type { ProgressSnapshot } from '../types.js';

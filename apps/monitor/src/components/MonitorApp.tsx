@@ -1,6 +1,3 @@
-// tsx reads the root tsconfig, which has no JSX settings: these pragmas keep esbuild on the automatic runtime.
-// @jsxRuntime automatic
-// @jsxImportSource react
 import { useTerminalSize } from '@cioscale/tui';
 import { Box, Static, Text, useApp, useStdin } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';

@@ -1,6 +1,3 @@
-// tsx reads the root tsconfig, which has no JSX settings: these pragmas keep esbuild on the automatic runtime.
-// @jsxRuntime automatic
-// @jsxImportSource react
 import { Sparkline, StatTable } from '@cioscale/tui';
 import { Box, Text } from 'ink';
 import { formatMs, formatRate } from '../format.js';

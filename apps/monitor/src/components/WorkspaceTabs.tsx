@@ -1,6 +1,3 @@
-// tsx reads the root tsconfig, which has no JSX settings: these pragmas keep esbuild on the automatic runtime.
-// @jsxRuntime automatic
-// @jsxImportSource react
 import { Box, Text } from 'ink';
 
 /** Props of {@link WorkspaceTabs}. */
