@@ -1,5 +1,8 @@
 import { readCustomerioEnv, type Region } from '@cioscale/customerio';
-import { defaultWorkspace, loadWorkspaces, QueueConfigError, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+import { checkName, checkRedisTarget, defaultWorkspace, loadWorkspaces, QueueConfigError, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+
+/** The longest drain deadline: with the 5 s hard stop after it, a worker is gone within Kubernetes' 30 s grace. */
+export const MAX_DRAIN_TIMEOUT_MS = 25_000;
 
 /** One workspace the worker serves, with its credentials resolved from the environment. */
 export interface ServedWorkspace {
@@ -21,6 +24,8 @@ export interface WorkerConfig {
   readonly requestConcurrency: number;
   readonly batchMaxOperations: number;
   readonly batchMaxWaitMs: number;
+  /** Tries of one request inside the pipeline (1 = no retry) before BullMQ's attempts take over. */
+  readonly retryMaxAttempts: number;
   readonly port: number;
   readonly drainTimeoutMs: number;
   readonly lockDurationMs: number;
@@ -33,9 +38,13 @@ export interface WorkerConfig {
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const cio = readCustomerioEnv(env);
+  const redis = redisTargetFromEnv(env);
+  checkRedisTarget(redis);
+  const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio');
   const file = env['CIO_WORKSPACES_FILE']?.trim();
-  const all = file ? loadWorkspaces(file) : [defaultWorkspace({ rate: cio.rateLimit ?? 100, burst: int(env, 'CIO_RATE_BURST', 10, 1) })];
+  const all = file ? workspacesFile(file) : [defaultWorkspace({ rate: cio.rateLimit ?? 100, burst: int(env, 'CIO_RATE_BURST', 10, 1) })];
   const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
   const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
   const workspaces = chosen.map((workspace): ServedWorkspace => {
     const siteId = env[workspace.siteIdEnv]?.trim();
@@ -45,26 +54,37 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     return { workspace, siteId, apiKey, region: file ? workspace.region : (cio.region ?? 'us') };
   });
   return {
-    redis: redisTargetFromEnv(env),
-    namespace: env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio',
+    redis,
+    namespace,
     workspaces,
     trackUrl: cio.trackUrl,
-    concurrency: int(env, 'WORKER_CONCURRENCY', 500, 1),
+    concurrency: int(env, 'WORKER_CONCURRENCY', 2_000, 1),
     requestConcurrency: int(env, 'WORKER_REQUEST_CONCURRENCY', 4, 1),
     batchMaxOperations: int(env, 'CIO_BATCH_MAX_OPERATIONS', 1000, 1),
     batchMaxWaitMs: int(env, 'CIO_BATCH_MAX_WAIT_MS', 100, 0),
-    port: int(env, 'PORT', 9464, 0),
-    drainTimeoutMs: int(env, 'WORKER_DRAIN_TIMEOUT_MS', 20_000, 0),
+    retryMaxAttempts: int(env, 'CIO_RETRY_MAX_ATTEMPTS', 5, 1, 20),
+    port: int(env, 'PORT', 9464, 0, 65_535),
+    drainTimeoutMs: int(env, 'WORKER_DRAIN_TIMEOUT_MS', 20_000, 0, MAX_DRAIN_TIMEOUT_MS),
     lockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1_000),
     stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30_000, 1_000),
   };
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+/** The workspaces of `file`; an error names the file as well as the entry at fault. */
+function workspacesFile(file: string): ResolvedWorkspace[] {
+  try {
+    return loadWorkspaces(file);
+  } catch (error) {
+    if (!(error instanceof QueueConfigError) || error.setting === 'CIO_WORKSPACES_FILE') throw error;
+    throw new QueueConfigError(`CIO_WORKSPACES_FILE (${file}): ${error.setting}`, error.message.slice(`${error.setting} must be `.length));
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]?.trim();
   if (!text) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) fail(name, `an integer ≥ ${min}`, JSON.stringify(text));
+  if (!Number.isInteger(value) || value < min || value > max) fail(name, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`, JSON.stringify(text));
   return value;
 }
 

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createTrackTransport } from '@cioscale/customerio';
+import { AuthenticationError } from '@cioscale/core';
 import { createConsumer, createRedisClient, describeRedisTarget, MetricsChannel, type Consumer } from '@cioscale/queue';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { startHttpServer } from './httpServer.js';
@@ -16,7 +17,8 @@ const log = (message: string): void => void process.stdout.write(`${new Date().t
 const config = loadConfig();
 
 const redis = createRedisClient(config.redis, 'worker');
-redis.on('error', (error: Error) => log(`redis: ${error.message}`));
+let redisDown = false;
+watchRedis();
 const metrics = createWorkerMetrics();
 const transports = config.workspaces.map((served) =>
   createTrackTransport({ siteId: served.siteId, apiKey: served.apiKey, region: served.region, ...(config.trackUrl && { url: config.trackUrl }), connections: config.requestConcurrency }),
@@ -31,13 +33,27 @@ const consumers: Consumer[] = config.workspaces.map((served, index) => {
     concurrency: config.concurrency,
     requestConcurrency: config.requestConcurrency,
     batch: { maxOperations: config.batchMaxOperations, maxWaitMs: config.batchMaxWaitMs },
+    retry: { maxAttempts: config.retryMaxAttempts, maxElapsedMs: 60_000 },
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
     onOutcome: (outcome) => metrics.outcome(name, outcome),
-    onError: (error) => log(`worker ${name}: ${error instanceof Error ? error.message : String(error)}`),
+    onError: (error) => {
+      // while Redis is down, watchRedis has said so once; BullMQ's own connections would repeat it
+      if (redisDown && isConnectionError(error)) return;
+      log(`worker ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    },
   });
   metrics.watch(consumer);
-  consumer.fatal.catch((error: unknown) => void shutdown(`fatal: ${error instanceof Error ? error.message : String(error)}`, 1));
+  consumer.fatal.catch((error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    const advice = error instanceof AuthenticationError ? `Customer.io refused the credentials (${message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv}` : message;
+    void shutdown(`fatal: workspace ${name}: ${advice}; held jobs go back to the queue untouched`, 1);
+  });
+  consumer.budget.then((budget) => {
+    if (!budget) return;
+    const configured = `${budget.rate} req/s, burst ${budget.burst}`;
+    log(`budget of ${name}: ${budget.applied ? `applied the configured ${configured}` : `kept the budget in Redis (${budget.ceiling} req/s); the configured ${configured} was applied before`}`);
+  }, () => undefined);
   return consumer;
 });
 
@@ -48,7 +64,11 @@ const channel = new MetricsChannel(redis, { namespace: config.namespace });
 const startedAt = Date.now();
 const publish = (): Promise<void> =>
   channel.publish({ workerId, host: hostname(), pid: process.pid, startedAt, workspaces: Object.fromEntries(consumers.map((consumer) => [consumer.workspace, consumer.metrics.snapshot()])) }).catch(() => undefined);
-const publisher = setInterval(() => void publish(), 1_000);
+const publisher = setInterval(() => {
+  void publish();
+  // the bucket gauges stay current while the queue is idle (a budget changed live shows at once)
+  for (const consumer of consumers) void consumer.refreshBudget().catch(() => undefined);
+}, 1_000);
 log(
   `cioscale worker ${workerId} listening on :${(server.address() as AddressInfo).port}; redis ${describeRedisTarget(config.redis)}; ` +
     `workspaces ${config.workspaces.map((served) => `${served.workspace.name} (${served.workspace.rate} req/s)`).join(', ')}; target ${transports[0]?.target}`,
@@ -62,12 +82,31 @@ async function shutdown(reason: string, code: number): Promise<void> {
   setTimeout(() => process.exit(code || 1), config.drainTimeoutMs + 5_000).unref();
   const returned = await Promise.all(consumers.map((consumer) => consumer.close(config.drainTimeoutMs)));
   clearInterval(publisher);
-  await channel.withdraw(workerId).catch(() => undefined);
+  // Redis may be gone: the report then expires by itself
+  await Promise.race([channel.withdraw(workerId).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   await Promise.all(transports.map((transport) => transport.close()));
   server.close();
   redis.disconnect();
   log(`drained; ${returned.reduce((sum, count) => sum + count, 0)} job(s) returned to the queue`);
   process.exit(code);
+}
+
+/** Says once that Redis is unreachable (readiness fails meanwhile) and once that it is back. */
+function watchRedis(): void {
+  redis.on('error', (error: Error) => {
+    if (redisDown) return;
+    redisDown = true;
+    log(`redis: cannot reach ${describeRedisTarget(config.redis)} (${error.message}); retrying, /readyz answers 503 until it is back`);
+  });
+  redis.on('ready', () => {
+    if (redisDown) log(`redis: connected to ${describeRedisTarget(config.redis)}`);
+    redisDown = false;
+  });
+}
+
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || (error instanceof Error && /Connection is closed|connect E[A-Z]+/.test(error.message));
 }
 
 function loadConfig(): WorkerConfig {

@@ -37,7 +37,9 @@ export function createWorkerMetrics(): WorkerMetrics {
       this.reset();
       for (const consumer of consumers) {
         for (const [shard, queue] of consumer.queues.entries()) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed');
+          // a scrape while Redis is down must not hang: the depth is left out instead
+          const counts = await Promise.race([queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'), timeout(1_000)]);
+          if (!counts) continue;
           for (const [state, count] of Object.entries(counts)) this.set({ workspace: consumer.workspace, shard: String(shard), state }, count);
         }
       }
@@ -75,6 +77,18 @@ export function createWorkerMetrics(): WorkerMetrics {
       if (status === 'rate_limited') rateLimited.inc({ workspace });
       latency.observe({ workspace }, seconds);
     },
-    watch: (consumer) => void consumers.push(consumer),
+    watch: (consumer) => {
+      consumers.push(consumer);
+      // every series exists from the start, so a rate() or an alert on it never sees a gap
+      const workspace = consumer.workspace;
+      for (const status of ['delivered', 'rejected', 'failed']) operations.inc({ workspace, status }, 0);
+      for (const result of ['ok', 'rate_limited', 'error']) requests.inc({ workspace, result }, 0);
+      rateLimited.inc({ workspace }, 0);
+      latency.zero({ workspace });
+    },
   };
+}
+
+function timeout(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

@@ -1,4 +1,4 @@
-import { PEEK_SCRIPT, PENALIZE_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
+import { CONFIGURE_SCRIPT, PEEK_SCRIPT, PENALIZE_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
 import type { RedisClient } from './connection.js';
 
 /** A bucket script's reply: `[waitMs, rate, ceiling, tokens, pausedUntil]`. */
@@ -13,9 +13,10 @@ export interface BucketCommands {
   readonly reward: BucketCommand;
   readonly setBudget: BucketCommand;
   readonly peek: BucketCommand;
+  readonly configure: BucketCommand;
 }
 
-const SCRIPTS = { cioBucketTake: TAKE_SCRIPT, cioBucketPenalize: PENALIZE_SCRIPT, cioBucketReward: REWARD_SCRIPT, cioBucketSetBudget: SET_BUDGET_SCRIPT, cioBucketPeek: PEEK_SCRIPT };
+const SCRIPTS = { cioBucketTake: TAKE_SCRIPT, cioBucketPenalize: PENALIZE_SCRIPT, cioBucketReward: REWARD_SCRIPT, cioBucketSetBudget: SET_BUDGET_SCRIPT, cioBucketPeek: PEEK_SCRIPT, cioBucketConfigure: CONFIGURE_SCRIPT };
 
 /** Defines the scripts on `redis` (once; later calls reuse them) and returns them. */
 export function bucketCommands(redis: RedisClient): BucketCommands {
@@ -30,5 +31,6 @@ export function bucketCommands(redis: RedisClient): BucketCommands {
     reward: bind('cioBucketReward'),
     setBudget: bind('cioBucketSetBudget'),
     peek: bind('cioBucketPeek'),
+    configure: bind('cioBucketConfigure'),
   };
 }

@@ -2,7 +2,7 @@
  * Lua scripts of the fleet-wide token bucket. Each runs atomically in Redis and reads Redis's own clock
  * (`TIME`), so workers on hosts with skewed clocks still share one budget exactly.
  *
- * KEYS[1] is the bucket hash (`ceiling`, `rate`, `burst`, `tokens`, `ts`, `growth`), KEYS[2] the
+ * KEYS[1] is the bucket hash (`ceiling`, `rate`, `burst`, `tokens`, `ts`, `growth`, `configured_by_env`), KEYS[2] the
  * "paused until" key whose value is the end of the pause (ms) and whose PX expiry ends it.
  * Every script starts with the same prelude: load (or create) the bucket and refill it up to now.
  * Numbers go back as strings: Redis would truncate Lua floats to integers.
@@ -75,19 +75,40 @@ save()
 return reply(0)
 `;
 
-/**
- * Sets the budget live: ARGV[3] new ceiling, ARGV[4] new burst ('' keeps it). A bucket at its old ceiling
- * moves to the new one at once; one still recovering from a 429 keeps growing towards it.
- */
-export const SET_BUDGET_SCRIPT = `${PRELUDE}
-local newCeiling = tonumber(ARGV[3])
-if rate >= ceiling then rate = newCeiling else rate = math.min(rate, newCeiling) end
-rate = math.max(rate, newCeiling / 20)
-ceiling = newCeiling
-local newBurst = tonumber(ARGV[4])
-if newBurst then burst = newBurst; tokens = math.min(tokens, burst) end
+// Moves the bucket to ceiling `newCeiling` and burst `newBurst` (nil keeps it). A bucket at its old ceiling
+// moves to the new one at once; one still recovering from a 429 keeps growing towards it.
+const APPLY_BUDGET = `
+local function applyBudget(newCeiling, newBurst)
+  if rate >= ceiling then rate = newCeiling else rate = math.min(rate, newCeiling) end
+  rate = math.max(rate, newCeiling / 20)
+  ceiling = newCeiling
+  if newBurst then burst = newBurst; tokens = math.min(tokens, burst) end
+end
+`;
+
+/** Sets the budget live (the monitor, `setBudget`): ARGV[3] new ceiling, ARGV[4] new burst ('' keeps it). */
+export const SET_BUDGET_SCRIPT = `${PRELUDE}${APPLY_BUDGET}
+applyBudget(tonumber(ARGV[3]), tonumber(ARGV[4]))
 save()
 return reply(0)
+`;
+
+/**
+ * A worker starting with a configured budget (env or workspaces file): ARGV[3] ceiling, ARGV[4] burst,
+ * ARGV[5] the configuration's signature. It is applied only when it differs from the one the last
+ * starting worker applied (`configured_by_env`), so a budget changed live survives restarts of workers
+ * configured as before, while a fleet restarted with a new value gets it. Replies 1 in the first slot
+ * when it applied the budget, 0 when it kept the one in Redis.
+ */
+export const CONFIGURE_SCRIPT = `${PRELUDE}${APPLY_BUDGET}
+local applied = 0
+if redis.call('HGET', KEYS[1], 'configured_by_env') ~= ARGV[5] then
+  applyBudget(tonumber(ARGV[3]), tonumber(ARGV[4]))
+  applied = 1
+end
+save()
+redis.call('HSET', KEYS[1], 'configured_by_env', ARGV[5])
+return reply(applied)
 `;
 
 /** Reads the bucket as of now without taking anything. */

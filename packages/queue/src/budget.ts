@@ -16,6 +16,25 @@ export async function setBudget(redis: RedisClient, workspace: string, budget: {
   return toState(await bucketCommands(redis).setBudget(keys.bucket, keys.paused, budget.rate, burst, budget.rate, budget.burst ?? ''));
 }
 
+/**
+ * Applies a worker's configured budget (`CIO_RATE_LIMIT` / the workspaces file) at start — only if it
+ * differs from the configuration the last starting worker applied, which the bucket remembers as
+ * `configured_by_env`. So restarting a fleet with a new value takes effect, while a budget changed live
+ * with {@link setBudget} (the monitor) survives restarts of workers configured as before.
+ *
+ * @returns whether the configured budget was applied, and the bucket now
+ */
+export async function applyConfiguredBudget(
+  redis: RedisClient,
+  workspace: string,
+  budget: { rate: number; burst: number },
+  namespace = DEFAULT_NAMESPACE,
+): Promise<{ applied: boolean; state: TokenSourceState }> {
+  const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
+  const reply = await bucketCommands(redis).configure(keys.bucket, keys.paused, budget.rate, budget.burst, budget.rate, budget.burst, `${budget.rate}/${budget.burst}`);
+  return { applied: Number(reply[0]) === 1, state: toState(reply) };
+}
+
 /** Reads a workspace's budget without taking a token (creates it at 100 req/s, burst 10, if missing). */
 export async function readBudget(redis: RedisClient, workspace: string, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
   const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));

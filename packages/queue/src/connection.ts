@@ -29,17 +29,8 @@ export function createRedisClient(target: RedisTarget, role: ConnectionRole): Re
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 }
       : { enableOfflineQueue: true, maxRetriesPerRequest: null, connectTimeout: 10_000 };
   const retryStrategy = (times: number): number => Math.min(2_000, 50 * 2 ** Math.min(times, 6));
-  if (typeof target === 'string') {
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      throw new QueueConfigError('REDIS_URL', 'a URL such as redis://127.0.0.1:6379', '(not a URL)');
-    }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new QueueConfigError('REDIS_URL', 'a redis:// or rediss:// URL', JSON.stringify(url.protocol));
-    return new Redis(target, { ...roleOptions, retryStrategy, lazyConnect: false });
-  }
-  if (!Array.isArray(target.cluster) || target.cluster.length === 0) throw new QueueConfigError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port', '(empty)');
+  checkRedisTarget(target);
+  if (typeof target === 'string') return new Redis(target, { ...roleOptions, retryStrategy, lazyConnect: false });
   const nodes = target.cluster.map((node) => parseNode(node));
   const clusterOptions: ClusterOptions = {
     ...(role === 'producer' && { enableOfflineQueue: false }),
@@ -51,6 +42,25 @@ export function createRedisClient(target: RedisTarget, role: ConnectionRole): Re
     },
   };
   return new Cluster(nodes, clusterOptions);
+}
+
+/**
+ * Throws a {@link QueueConfigError} naming `REDIS_URL` or `REDIS_CLUSTER_NODES` unless `target` can be
+ * connected to. Never echoes a password.
+ */
+export function checkRedisTarget(target: RedisTarget): void {
+  if (typeof target === 'string') {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new QueueConfigError('REDIS_URL', 'a URL such as redis://127.0.0.1:6379', '(not a URL)');
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new QueueConfigError('REDIS_URL', 'a redis:// or rediss:// URL', JSON.stringify(url.protocol));
+    return;
+  }
+  if (!Array.isArray(target.cluster) || target.cluster.length === 0) throw new QueueConfigError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port', '(empty)');
+  for (const node of target.cluster) parseNode(node);
 }
 
 /** Reads `REDIS_URL` or `REDIS_CLUSTER_NODES` (+ `REDIS_PASSWORD`); the cluster wins when both are set. */

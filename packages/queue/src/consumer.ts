@@ -12,12 +12,14 @@ import {
 } from '@cioscale/core';
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Subject } from 'rxjs';
+import { applyConfiguredBudget } from './budget.js';
 import type { RedisClient } from './connection.js';
 import { DeadLetter } from './deadLetter.js';
 import type { OperationJobData } from './jobData.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation } from './keys.js';
 import { RedisTokenSource } from './redisTokenSource.js';
 import { settle, type Pending } from './settle.js';
+import { within } from './within.js';
 import type { ResolvedWorkspace } from './workspaces.js';
 
 /** Options of {@link createConsumer}. */
@@ -32,7 +34,10 @@ export interface ConsumerOptions {
   readonly shards?: readonly number[];
   /** Sends one batch to Customer.io (`@cioscale/customerio`'s `createTrackTransport(...).send`). */
   readonly transport: Transport;
-  /** Jobs held at once per shard, waiting in the micro-batcher or in a request. @defaultValue 500 */
+  /**
+   * Jobs held at once per shard, waiting in the micro-batcher or in a request. Keep it above the batch size:
+   * below it a batch never fills and every job waits the whole `maxWaitMs`. @defaultValue 2000
+   */
   readonly concurrency?: number;
   /** HTTP requests in flight at once. @defaultValue 4 */
   readonly requestConcurrency?: number;
@@ -40,7 +45,10 @@ export interface ConsumerOptions {
   readonly batch?: Omit<BatchOperationsOptions, 'scheduler'>;
   /** The pipeline's retries inside one BullMQ attempt. @defaultValue { maxAttempts: 5, maxElapsedMs: 60_000 } */
   readonly retry?: RetryPolicyOptions;
-  /** The budget. @defaultValue a {@link RedisTokenSource} at the workspace's rate and burst */
+  /**
+   * The budget. @defaultValue a {@link RedisTokenSource} of the workspace, whose configured rate and burst
+   * are applied at start by {@link applyConfiguredBudget} (only when the configuration changed)
+   */
   readonly tokenSource?: TokenSource;
   /** BullMQ job lock, ms; a killed worker's jobs come back after it. @defaultValue 30_000 */
   readonly lockDurationMs?: number;
@@ -62,11 +70,20 @@ export interface Consumer {
   readonly deadLetters: readonly DeadLetter[];
   /** Rejects when the consumer had to stop (bad credentials); never resolves otherwise. */
   readonly fatal: Promise<never>;
+  /**
+   * Whether the configured budget was applied at start (`applied`) or a budget set live was kept;
+   * resolves once Redis answered, `undefined` with a custom `tokenSource`.
+   */
+  readonly budget: Promise<{ readonly applied: boolean; readonly rate: number; readonly burst: number; readonly ceiling: number } | undefined>;
   /** Jobs being processed now. */
   inFlight(): number;
+  /** Re-reads the budget from Redis so `tokenSource.state()` is current while no request is sent. */
+  refreshBudget(): Promise<void>;
   /**
    * Stops fetching, lets in-flight jobs finish for `deadlineMs`, then moves the rest back to wait
-   * (never acknowledged undelivered) and closes. Resolves with how many jobs were returned.
+   * (never acknowledged undelivered), abandoning their token waits and requests, and closes. Every wait
+   * is bounded — with Redis unreachable the returned jobs' locks expire and they come back as stalled —
+   * so it resolves within `deadlineMs` + 3 s. Resolves with how many jobs were returned.
    */
   close(deadlineMs?: number): Promise<number>;
 }
@@ -80,6 +97,7 @@ export interface Consumer {
  * - rejected → dead letter, then failed without retry (`UnrecoverableError`)
  * - failed → retried by BullMQ attempts with backoff; the last attempt writes the dead letter first;
  *   a 429 that outlasted the pipeline's retries pauses the queue (`worker.rateLimit`) without using an attempt
+ * - the pipeline stopped (bad credentials) → back to wait untouched, for a worker with fixed credentials
  */
 export function createConsumer(options: ConsumerOptions): Consumer {
   const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
@@ -88,6 +106,13 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const metrics = new PipelineMetrics();
   const tokenSource =
     options.tokenSource ?? new RedisTokenSource(redis, { workspace: workspace.name, namespace, rate: workspace.rate, burst: workspace.burst, ...(options.onError && { onError: options.onError }) });
+  const budget = options.tokenSource
+    ? Promise.resolve(undefined)
+    : applyConfiguredBudget(redis, workspace.name, { rate: workspace.rate, burst: workspace.burst }, namespace).then(async ({ applied, state }) => {
+        if (tokenSource instanceof RedisTokenSource) await tokenSource.refresh();
+        return { applied, rate: workspace.rate, burst: workspace.burst, ceiling: state.ceiling };
+      });
+  budget.catch((error: unknown) => options.onError?.(error));
   const envelopes = new Subject<Envelope<Pending>>();
   const pending = new Set<Pending>();
   let stopped: Error | undefined;
@@ -107,7 +132,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     error: (error: unknown) => {
       // bad credentials: nothing more can be delivered; every job goes back to wait untouched
       stopped = error instanceof Error ? error : new Error(String(error));
-      for (const job of pending) job.reject(stopped);
+      for (const job of [...pending]) job.reject(stopped);
+      // stop fetching: every job fetched now would only go back to wait
+      for (const worker of workers) void worker.pause(true).catch(() => undefined);
       failFatal(stopped);
     },
   });
@@ -137,11 +164,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       {
         connection: redis,
         prefix: location.prefix,
-        concurrency: options.concurrency ?? 500,
+        concurrency: options.concurrency ?? 2_000,
         lockDuration: options.lockDurationMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 30_000,
         maxStalledCount: 3,
         autorun: true,
+        // BullMQ honours worker.rateLimit() only on a queue with a limiter; this one never binds (the
+        // budget is the token bucket) and is there so a 429 pause stops every worker's fetching
+        limiter: { max: Number.MAX_SAFE_INTEGER - 1, duration: 1_000 },
       },
     );
     worker.on('error', (error) => options.onError?.(error));
@@ -177,21 +207,26 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     queues,
     deadLetters,
     fatal,
+    budget,
     inFlight: () => pending.size,
+    refreshBudget: async () => {
+      if (tokenSource instanceof RedisTokenSource) await tokenSource.refresh();
+    },
     close: (deadlineMs = 20_000) =>
       (closing ??= (async () => {
         let returned = 0;
         const drained = Promise.all(workers.map((worker) => worker.close()));
-        const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), deadlineMs).unref());
-        if ((await Promise.race([drained, deadline])) === 'late') {
+        if (!(await within(drained, deadlineMs))) {
           returned = pending.size;
           const late = new Error('worker shutting down: returned to the queue');
           for (const job of [...pending]) job.reject(late);
-          await drained;
+          // their token waits and requests are abandoned: the jobs are going back to wait anyway
+          subscription.unsubscribe();
+          await within(drained, 2_000);
         }
         subscription.unsubscribe();
         envelopes.complete();
-        await Promise.all(queues.map((queue) => queue.close()));
+        await within(Promise.all(queues.map((queue) => queue.close())), 1_000);
         return returned;
       })()),
   };

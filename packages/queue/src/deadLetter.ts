@@ -24,6 +24,16 @@ export interface DeadLetterRecord {
   readonly deadAt: number;
 }
 
+// KEYS: records hash, index; ARGV: id, deadAt of the record as read
+const REMOVE_IF_UNCHANGED = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if value and cjson.decode(value).deadAt == tonumber(ARGV[2]) then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
+return 0
+`;
+
 /**
  * The dead letter of one queue: records by id in a hash, ids by time in a sorted set, both in the
  * queue's hash tag. Writing the same id twice keeps one record (the latest).
@@ -81,6 +91,14 @@ export class DeadLetter {
       }
       for (const id of fresh) seen.add(id);
     }
+  }
+
+  /**
+   * Deletes a record unless it was written again after it was read (its `deadAt` changed): a replayed
+   * operation that is rejected again before the replay gets here keeps its new record.
+   */
+  async removeIfUnchanged(record: DeadLetterRecord): Promise<void> {
+    await this.redis.eval(REMOVE_IF_UNCHANGED, 2, this.keys.records, this.keys.index, record.id, record.deadAt);
   }
 
   /** Deletes records. */

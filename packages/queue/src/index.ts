@@ -1,5 +1,5 @@
 // Connections and keys.
-export { createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisTarget } from './connection.js';
+export { checkRedisTarget, createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisTarget } from './connection.js';
 export { bucketKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
 export { QueueConfigError, QueueUnavailableError } from './errors.js';
 
@@ -13,7 +13,7 @@ export { bullJobOptions, type OperationJobData, type OperationJobOptions } from 
 
 // The fleet-wide budget.
 export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';
-export { readBudget, setBudget } from './budget.js';
+export { applyConfiguredBudget, readBudget, setBudget } from './budget.js';
 
 // Consuming, dead letter, metrics.
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';

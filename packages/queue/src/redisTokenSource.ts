@@ -38,7 +38,8 @@ export interface RedisTokenSourceOptions {
  * key and halves the shared rate, so the whole fleet backs off together, and successes grow it back
  * (AIMD, like core's `TokenBucket`). A waiter polls at the time the bucket says a token will be there;
  * nothing is reserved ahead, so a worker killed mid-wait leaves no debt and the budget holds exactly
- * however many workers there are.
+ * however many workers there are. While Redis is unreachable `take()` waits (no request may go out without
+ * a token); unsubscribing abandons the wait at once, which is how a consumer keeps its shutdown deadline.
  *
  * @example
  * const tokens = new RedisTokenSource(redis, { workspace: 'default', rate: 100 });

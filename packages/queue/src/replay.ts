@@ -31,14 +31,15 @@ export async function replayDeadLetters(deadLetter: DeadLetter, queue: Queue<Ope
       const state = await old.getState();
       // an id that is back in the queue (replayed already, or re-enqueued by its producer) is left alone
       if (state !== 'failed' && state !== 'completed') {
-        await deadLetter.remove([record.id]);
+        await deadLetter.removeIfUnchanged(record);
         continue;
       }
       await old.remove();
     }
     const data: OperationJobData = { operation: record.operation, id: record.id, producedAt: Date.now(), workspace: record.workspace };
     await queue.add(record.operation.action, data, { ...jobOptions, jobId: record.id });
-    await deadLetter.remove([record.id]);
+    // not a plain delete: a worker may already have dead-lettered it again, and that record must stay
+    await deadLetter.removeIfUnchanged(record);
     replayed.push(record.id);
   }
   return replayed;

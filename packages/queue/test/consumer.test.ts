@@ -101,4 +101,33 @@ describe('createConsumer', () => {
     expect((counts['completed'] ?? 0) + (counts['wait'] ?? 0)).toBe(300);
     emulator.configure({ faults: { latencyMs: 0 } });
   });
+
+  it('close() keeps its deadline when Redis is gone mid-run: token waits are abandoned, nothing is acknowledged', async () => {
+    const own = await startRedis({ persistent: true });
+    const ownRedis = createRedisClient(own.url, 'worker');
+    const namespace = freshNamespace();
+    const transport = createTrackTransport({ siteId: 'site', apiKey: 'key', url: emulator.url });
+    const producer = createProducer({ redis: own.url, namespace });
+    // a budget of 5 req/s with batches of 10 keeps most jobs waiting for a token
+    const consumer = createConsumer({ redis: ownRedis, namespace, workspace: defaultWorkspace({ rate: 5, burst: 1 }), transport: transport.send, batch: { maxOperations: 10 } });
+    cleanups.push(async () => {
+      await producer.close();
+      await transport.close();
+      ownRedis.disconnect();
+      await own.close();
+    });
+    const ids = await producer.enqueueMany(Array.from({ length: 300 }, (_, index) => track(`p${index}`, 'e')));
+    await waitFor('jobs held and some delivered', () => consumer.inFlight() > 100 && emulator.events().length > 0);
+    await own.stop();
+    // resolves although every Redis command now waits for a reconnection that does not come
+    expect(await consumer.close(300)).toBeGreaterThan(0);
+    await own.restart();
+    const queue = producer.queues.get('default')![0]!;
+    await waitFor('producer reconnected', async () => (await queue.getJobCounts('completed', 'active', 'wait').catch(() => undefined)) !== undefined);
+    const counts = await queue.getJobCounts('completed', 'active', 'wait');
+    // every job is still there; only delivered ones are completed
+    expect((counts['completed'] ?? 0) + (counts['active'] ?? 0) + (counts['wait'] ?? 0)).toBe(ids.length);
+    const delivered = new Set(emulator.events({ limit: 1_000 }).map((event) => event.id));
+    for (const job of await queue.getCompleted(0, -1)) expect(delivered.has(job.id as string)).toBe(true);
+  });
 });

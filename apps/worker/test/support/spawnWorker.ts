@@ -14,6 +14,17 @@ export interface SpawnedWorker {
   readonly exited: Promise<number | null>;
 }
 
+/** Runs `apps/worker/src/main.ts` (or the `script` beside it) with `env` and `args` to its end; resolves with its exit code and output. */
+export function runWorkerScript(env: Record<string, string>, options: { script?: string; args?: readonly string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const path = options.script ? fileURLToPath(new URL(`../../src/${options.script}`, import.meta.url)) : main;
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path, ...(options.args ?? [])], { env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
 /** Spawns `apps/worker/src/main.ts` with `env` (on top of PATH) and waits for its start line. */
 export async function spawnWorker(env: Record<string, string>): Promise<SpawnedWorker> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main], {

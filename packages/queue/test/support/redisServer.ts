@@ -34,9 +34,10 @@ export interface TestRedis {
 /**
  * Starts `redis-server` on a free port — never the machine's own 6379.
  * @param options.persistent - AOF on (`appendfsync always`), so a restart keeps the queue; @defaultValue false
+ * @param options.port - a port chosen beforehand (e.g. one a worker already tries); @defaultValue a free one
  */
-export async function startRedis(options: { persistent?: boolean; args?: readonly string[] } = {}): Promise<TestRedis> {
-  const port = await freePort();
+export async function startRedis(options: { persistent?: boolean; args?: readonly string[]; port?: number } = {}): Promise<TestRedis> {
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'cio-redis-'));
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction',
