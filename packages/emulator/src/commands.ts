@@ -1,0 +1,141 @@
+/**
+ * The emulator's internal form of one Track operation. v1 calls and v2 operations are both parsed
+ * into a {@link Command}, so the ledger and the counters have one code path for both API versions.
+ */
+
+/** An attribute map as received (JSON values). */
+export type AttributeMap = Record<string, unknown>;
+
+/** The four ways of naming a person. v1 paths use `id`, `email` or `cio_<id>`; v2 adds `phone`. */
+export type PersonIdentifierKind = 'id' | 'email' | 'phone' | 'cio_id';
+
+/** A person as named by a request. */
+export interface PersonRef {
+  readonly kind: PersonIdentifierKind;
+  readonly value: string;
+}
+
+/** An object (company, account…) as named by a request: `type_id:object_id`, or its `cio_object_id`. */
+export interface ObjectRef {
+  readonly key: string;
+}
+
+/** Create or update a person. */
+export interface IdentifyCommand {
+  readonly action: 'identify';
+  readonly person: PersonRef;
+  readonly attributes: AttributeMap;
+  /** Unix seconds that order this update (`_timestamp` in v1, `timestamp` in v2); absent = received time. */
+  readonly timestamp: number | undefined;
+  /** v1 `_update: true`: update an existing person, never create one. */
+  readonly updateOnly: boolean;
+}
+
+/** The event types a person event may have. */
+export type EventType = 'event' | 'page' | 'screen';
+
+/** An event about a known person. */
+export interface PersonEventCommand {
+  readonly action: EventType;
+  readonly person: PersonRef;
+  readonly name: string;
+  /** The ULID Customer.io deduplicates on. */
+  readonly id: string | undefined;
+  /** Unix seconds; absent = received time. */
+  readonly timestamp: number | undefined;
+  readonly data: AttributeMap;
+}
+
+/** A v1 `POST /api/v1/events` event about someone not identified yet. */
+export interface AnonymousEventCommand {
+  readonly action: 'anonymous_event';
+  readonly anonymousId: string | undefined;
+  readonly eventType: EventType;
+  readonly name: string;
+  readonly id: string | undefined;
+  readonly timestamp: number | undefined;
+  readonly data: AttributeMap;
+}
+
+/** Actions on a person that carry nothing else. */
+export interface PersonStateCommand {
+  readonly action: 'delete' | 'suppress' | 'unsuppress';
+  readonly person: PersonRef;
+}
+
+/** Register (or update) a push device. v1 names the token `id`, v2 names it `token`. */
+export interface AddDeviceCommand {
+  readonly action: 'add_device';
+  readonly person: PersonRef;
+  readonly token: string;
+  readonly platform: string;
+  /** Unix seconds. */
+  readonly lastUsed: number | undefined;
+  readonly attributes: AttributeMap;
+}
+
+/** Remove a push device. */
+export interface DeleteDeviceCommand {
+  readonly action: 'delete_device';
+  readonly person: PersonRef;
+  readonly token: string;
+}
+
+/** Merge `secondary` into `primary`; the secondary is deleted. */
+export interface MergeCommand {
+  readonly action: 'merge';
+  readonly primary: PersonRef;
+  readonly secondary: PersonRef;
+}
+
+/** Relate a person to objects, or undo it. */
+export interface PersonRelationshipsCommand {
+  readonly action: 'add_relationships' | 'delete_relationships';
+  readonly person: PersonRef;
+  readonly objects: readonly ObjectRef[];
+}
+
+/** Every v2 object operation. Relationships to people are counted, not stored. */
+export interface ObjectCommand {
+  readonly action:
+    | 'object_identify'
+    | 'object_identify_anonymous'
+    | 'object_delete'
+    | 'object_add_relationships'
+    | 'object_delete_relationships';
+  readonly object: ObjectRef;
+  readonly attributes: AttributeMap;
+}
+
+/** A v2 `delivery` metric (opened, converted, delivered). Counted only. */
+export interface DeliveryCommand {
+  readonly action: 'delivery_event';
+  readonly deliveryId: string;
+  readonly name: string;
+}
+
+/** One accepted Track operation in the emulator's internal form. */
+export type Command =
+  | IdentifyCommand
+  | PersonEventCommand
+  | AnonymousEventCommand
+  | PersonStateCommand
+  | AddDeviceCommand
+  | DeleteDeviceCommand
+  | MergeCommand
+  | PersonRelationshipsCommand
+  | ObjectCommand
+  | DeliveryCommand;
+
+/** The `action` of a {@link Command}: the keys of the per-action operation counters. */
+export type CommandAction = Command['action'];
+
+/**
+ * One complaint about one operation, in Customer.io's v2 error shape (`reason`, `field`, `message`).
+ * Reasons used: `required`, `invalid`, `too_long`, `too_many`, `too_large`.
+ */
+export interface OperationProblem {
+  readonly reason: string;
+  readonly field: string;
+  readonly message: string;
+}

@@ -1,0 +1,115 @@
+/**
+ * A workspace: one `siteId:apiKey` pair with its own rate budget, ledger and counters.
+ */
+import type { CommandAction } from './commands.js';
+import { CountersLedger } from './ledger/countersLedger.js';
+import { FullLedger } from './ledger/fullLedger.js';
+import type { ApplyResult, Ledger, LedgerMode, LedgerSizes } from './ledger/types.js';
+import { TokenBucket } from './rateLimiter.js';
+
+/** What a workspace has counted since start or the last reset. */
+export interface WorkspaceCounters {
+  /** Authenticated Track API requests, including those answered 429 or with a fault. */
+  requests: number;
+  /** Requests answered 429, by the token bucket or a forced window. */
+  rateLimited: number;
+  /** Accepted operations by action (`identify`, `event`, `anonymous_event`, `object_identify`…). */
+  operations: Partial<Record<CommandAction, number>>;
+  /** Sum of {@link WorkspaceCounters.operations}. */
+  acceptedOperations: number;
+  /** Operations refused as invalid: v1/entity 400s and batch 207 entries. */
+  rejectedOperations: number;
+  /** Requests refused whole: unparseable body, wrong shape, 413. */
+  rejectedRequests: number;
+  /** Events not stored again because their `id` had been received. */
+  duplicateEvents: number;
+  /** Accepted operations without effect (suppressed identifier, `_update` on an unknown person…). */
+  ignoredOperations: number;
+  /** Request body bytes received (counted for requests that were read). */
+  bytes: number;
+  /** Faults injected into this workspace's requests. */
+  faults: { error500: number; error503: number; resets: number; hangs: number; forced429: number };
+  /** Answers by HTTP status, e.g. `{ "200": 10, "207": 1 }`. Resets and hangs have no status. */
+  statuses: Record<string, number>;
+}
+
+/** A workspace's counters plus its settings and ledger sizes, as `GET /__emulator/stats` returns them. */
+export interface WorkspaceStats extends WorkspaceCounters {
+  readonly siteId: string;
+  readonly ledger: LedgerMode;
+  /** Requests per second; 0 = unlimited. */
+  readonly rate: number;
+  readonly burst: number;
+  readonly sizes: LedgerSizes;
+}
+
+/** How one workspace is set up. */
+export interface WorkspaceSettings {
+  readonly siteId: string;
+  readonly apiKey: string;
+  /** Requests per second; 0 = unlimited. */
+  readonly rate: number;
+  readonly burst: number;
+  readonly ledger: LedgerMode;
+  /** Event ids remembered by the counters ledger; 0 = dedupe off. */
+  readonly dedupeWindow: number;
+}
+
+function emptyCounters(): WorkspaceCounters {
+  return {
+    requests: 0,
+    rateLimited: 0,
+    operations: {},
+    acceptedOperations: 0,
+    rejectedOperations: 0,
+    rejectedRequests: 0,
+    duplicateEvents: 0,
+    ignoredOperations: 0,
+    bytes: 0,
+    faults: { error500: 0, error503: 0, resets: 0, hangs: 0, forced429: 0 },
+    statuses: {},
+  };
+}
+
+/** A workspace's live state. */
+export class Workspace {
+  readonly siteId: string;
+  readonly apiKey: string;
+  readonly bucket: TokenBucket;
+  readonly ledger: Ledger;
+  counters: WorkspaceCounters = emptyCounters();
+
+  constructor(settings: WorkspaceSettings, clock?: () => number) {
+    this.siteId = settings.siteId;
+    this.apiKey = settings.apiKey;
+    this.bucket = new TokenBucket(settings.rate, settings.burst, clock);
+    this.ledger = settings.ledger === 'full' ? new FullLedger() : new CountersLedger(settings.dedupeWindow);
+  }
+
+  /** Counts one accepted operation and what applying it did. */
+  countOperation(action: CommandAction, result: ApplyResult): void {
+    const counters = this.counters;
+    counters.operations[action] = (counters.operations[action] ?? 0) + 1;
+    counters.acceptedOperations++;
+    if (result === 'duplicate') counters.duplicateEvents++;
+    else if (result === 'ignored') counters.ignoredOperations++;
+  }
+
+  /** Counts one answer by status. */
+  countStatus(status: number): void {
+    this.counters.statuses[status] = (this.counters.statuses[status] ?? 0) + 1;
+  }
+
+  /** A snapshot safe to hand out (later requests do not change it). */
+  stats(): WorkspaceStats {
+    const counters = structuredClone(this.counters);
+    return { siteId: this.siteId, ledger: this.ledger.mode, rate: this.bucket.rate, burst: this.bucket.burst, ...counters, sizes: this.ledger.sizes() };
+  }
+
+  /** Forgets the ledger and the counters, and refills the rate budget. */
+  reset(): void {
+    this.ledger.clear();
+    this.counters = emptyCounters();
+    this.bucket.refillFully();
+  }
+}

@@ -1,0 +1,108 @@
+import { CustomerIORequestError } from 'customerio-node';
+import { describe, expect, it } from 'vitest';
+import { TokenBucket } from '../src/rateLimiter.js';
+import { basicAuth, identifyOp, send, trackClient, useEmulators } from './helpers.js';
+
+async function statusOf(promise: Promise<unknown>): Promise<CustomerIORequestError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CustomerIORequestError);
+  return error as CustomerIORequestError;
+}
+
+describe('per-workspace rate limit', () => {
+  const start = useEmulators();
+
+  it('answers 429 with Retry-After in whole seconds once the burst is spent', async () => {
+    // 0.5 req/s: the next token is 2 s away, far longer than this test takes.
+    const emulator = await start({ rate: 0.5, burst: 2 });
+    const cio = trackClient(emulator);
+    await cio.identify('1', {});
+    await cio.identify('2', {});
+    const error = await statusOf(cio.identify('3', {}));
+    expect(error.statusCode).toBe(429);
+    expect(error.response.headers['retry-after']).toBe('2');
+    expect(emulator.person('3')).toEqual({ state: 'unknown' });
+    expect(emulator.stats()).toMatchObject({ requests: 3, rateLimited: 1, statuses: { 200: 2, 429: 1 } });
+  });
+
+  it('leaves Retry-After out when configured off, as Customer.io does not document it', async () => {
+    const emulator = await start({ rate: 0.5, burst: 1, retryAfter: false });
+    await send(emulator, 'PUT', '/api/v1/customers/1', {});
+    const answer = await send(emulator, 'POST', '/api/v2/batch', { batch: [identifyOp('2')] });
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toBeNull();
+    expect(answer.json).toEqual({ errors: [{ reason: 'rate_limited', field: '', message: expect.any(String) }] });
+  });
+
+  it('counts v1 and v2 requests against one budget', async () => {
+    const emulator = await start({ rate: 0.5, burst: 2 });
+    const cio = trackClient(emulator);
+    await cio.identify('1', {});
+    await cio.batch([identifyOp('2')]);
+    expect((await statusOf(cio.entity(identifyOp('3')))).statusCode).toBe(429);
+    expect((await statusOf(cio.track('1', { name: 'x' }))).statusCode).toBe(429);
+  });
+
+  it('gives each workspace its own bucket, with per-workspace overrides', async () => {
+    const emulator = await start({ rate: 0.5, burst: 1, workspaces: ['a:ka', { siteId: 'b', apiKey: 'kb', burst: 2 }] });
+    const a = trackClient(emulator, 'a', 'ka');
+    const b = trackClient(emulator, 'b', 'kb');
+    await a.identify('1', {});
+    await b.identify('1', {});
+    await b.identify('2', {});
+    expect((await statusOf(a.identify('2', {}))).statusCode).toBe(429);
+    expect((await statusOf(b.identify('3', {}))).statusCode).toBe(429);
+    expect(emulator.stats('a')).toMatchObject({ requests: 2, rateLimited: 1, burst: 1 });
+    expect(emulator.stats('b')).toMatchObject({ requests: 3, rateLimited: 1, burst: 2 });
+  });
+
+  it('can be lifted at runtime through the admin API', async () => {
+    const emulator = await start({ rate: 0.5, burst: 1 });
+    await send(emulator, 'PUT', '/api/v1/customers/1', {});
+    expect((await send(emulator, 'PUT', '/api/v1/customers/1', {})).status).toBe(429);
+    const config = await send(emulator, 'POST', '/__emulator/config', { rate: 0 }, {});
+    expect(config.json).toMatchObject({ workspaces: [{ siteId: 'site', rate: 0 }] });
+    for (let index = 0; index < 20; index++) expect((await send(emulator, 'PUT', '/api/v1/customers/1', {})).status).toBe(200);
+  });
+
+  it('is not applied to unauthenticated requests, which are refused first', async () => {
+    const emulator = await start({ rate: 0.5, burst: 1 });
+    for (let index = 0; index < 3; index++) expect((await send(emulator, 'PUT', '/api/v1/customers/1', {}, { authorization: basicAuth('site', 'x') })).status).toBe(401);
+    expect((await send(emulator, 'PUT', '/api/v1/customers/1', {})).status).toBe(200);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('allows a burst, then refills at the rate, and says how long until the next token', () => {
+    let now = 0;
+    const bucket = new TokenBucket(10, 3, () => now);
+    expect([bucket.take(), bucket.take(), bucket.take()].every((result) => result.allowed)).toBe(true);
+    expect(bucket.take()).toEqual({ allowed: false, retryAfterMs: 100 });
+    now = 50;
+    expect(bucket.take()).toEqual({ allowed: false, retryAfterMs: 50 });
+    now = 100;
+    expect(bucket.take()).toEqual({ allowed: true });
+    now = 10_000;
+    // Refill is capped at the burst.
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('treats rate 0 as unlimited, and starts full when limited again', () => {
+    let now = 0;
+    const bucket = new TokenBucket(0, 1, () => now);
+    for (let index = 0; index < 1000; index++) expect(bucket.take().allowed).toBe(true);
+    bucket.configure(1, 3);
+    now = 1000;
+    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
+  });
+
+  it('keeps the tokens on hand, capped at the new burst, when reconfigured', () => {
+    const bucket = new TokenBucket(1, 10, () => 0);
+    bucket.take();
+    bucket.configure(1, 2);
+    expect([bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, false]);
+  });
+});
