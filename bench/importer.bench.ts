@@ -8,11 +8,13 @@
  * With `BENCH_BUILT=1` the importer runs from its build (`apps/importer/dist/cli.js`, after
  * `pnpm --filter @cioscale/importer... run build`) instead of through tsx: no transpiler in the process.
  *
- * Prints the importer's `--json` summary, the emulator's counters and a markdown row for docs/benchmarks.md.
+ * Prints the importer's `--json` summary, the emulator's counters and a markdown row for docs/benchmarks.md,
+ * ending with the 1-minute load average at the start and at the end of the import (the machine is shared:
+ * compare variants only at similar loads).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
   const file = await sampleFile(rows);
   const { url, child: emulator } = await startEmulator();
   const state = mkdtempSync(join(tmpdir(), 'cioscale-bench-state-'));
+  const loadAtStart = loadavg()[0]!;
   try {
     const entry = process.env['BENCH_BUILT'] === '1' ? ['apps/importer/dist/cli.js'] : [...tsx, 'apps/importer/src/cli.ts'];
     const importer = spawn(process.execPath, [...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...extra], {
@@ -66,8 +69,9 @@ async function main(): Promise<void> {
     const lost = rows - (stats.acceptedOperations as number);
     const share = stats.requests > 0 ? ((100 * stats.rateLimited) / stats.requests).toFixed(2) : '0';
     console.log(JSON.stringify({ exitCode: code, summary, emulator: stats }, null, 2));
+    const load = `load ${loadAtStart.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`;
     console.log(
-      `| ${rows.toLocaleString('en-US')} | ${rowsPerSecond.toLocaleString('en-US')} | ${seconds.toFixed(1)} s | ${stats.requests} | ${stats.rateLimited} (${share}%) | ${lost} | ${summary['peakRssMb']} MB |`,
+      `| ${rows.toLocaleString('en-US')} | ${rowsPerSecond.toLocaleString('en-US')} | ${seconds.toFixed(1)} s | ${stats.requests} | ${stats.rateLimited} (${share}%) | ${lost} | ${summary['peakRssMb']} MB | ${load} |`,
     );
   } finally {
     emulator.kill('SIGTERM');

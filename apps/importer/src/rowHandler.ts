@@ -8,7 +8,8 @@ import { isRowProblem, type RowMapper } from './rowMapper.js';
 export interface RowRef {
   readonly row: number;
   readonly cells: readonly string[];
-  readonly diff: DiffEntry | undefined;
+  /** Set only by `--diff` runs; a plain {@link CsvRow} is a RowRef, so most rows need no object of their own. */
+  readonly diff?: DiffEntry;
 }
 
 /** Counters of settled rows. */
@@ -52,7 +53,8 @@ export class RowHandler {
   }
 
   /** A row read from the file: an envelope to deliver, or `undefined` when it is settled already. */
-  prepare({ row, cells }: CsvRow): Envelope<RowRef> | undefined {
+  prepare(csvRow: CsvRow): Envelope<RowRef> | undefined {
+    const { row, cells } = csvRow;
     const operation = this.mapper(cells);
     if (isRowProblem(operation)) {
       this.sink.settle(row, 'rejected', { cells, reason: `local: ${operation.reason}: ${operation.message}` });
@@ -61,7 +63,7 @@ export class RowHandler {
     const event = isEventOperation(operation);
     const sourceKey = event ? `${this.fileName}#${row}#${DiffStore.entryOf('', cells.join('\u0000')).fingerprint}` : `${this.fileName}#${row}`;
     const idTimeMs = event ? (operation.timestamp ?? 0) * 1000 : 0;
-    const provisional = createEnvelope<RowRef>(operation, { source: { row, cells, diff: undefined }, sourceKey, producedAt: Date.now(), idTimeMs });
+    const provisional = createEnvelope<RowRef>(operation, { source: csvRow, sourceKey, producedAt: Date.now(), idTimeMs });
     let diff: DiffEntry | undefined;
     if (this.options.diff) {
       diff = DiffStore.entryOf(event ? provisional.id : provisional.key, JSON.stringify(provisional.operation));

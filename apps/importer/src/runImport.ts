@@ -90,7 +90,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     const diff = options.diff ? loadDiff(paths.diff, targetName, reporter) : undefined;
     // enough rows for every request in flight plus one batch being filled; more only costs memory
     const highWaterMark = Math.max(options.batchSize * (options.concurrency + 2), 1000);
-    const pull = createPullSource(csv.rows, { highWaterMark });
+    // rows come in chunks (one await per chunk); the window still counts rows, released one by one
+    const pull = createPullSource(csv.chunks, { highWaterMark, size: (chunk) => chunk.length });
     const watermark = new Watermark(resumedFrom, (row) => writer.pass(row));
     const sink: RowSink = {
       settle(row, result, failure) {
@@ -116,10 +117,17 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
 
     const envelopes$ = new Observable<Envelope<RowRef>>((subscriber) =>
       pull.values.subscribe({
-        next: (row: CsvRow) => {
-          counts.rows += 1;
-          const envelope = handler.prepare(row);
-          if (envelope) subscriber.next(envelope);
+        next: (chunk: CsvRow[]) => {
+          for (let i = 0; i < chunk.length; i++) {
+            if (csv.stopped) {
+              // rows of the chunk never emitted are never settled: give their room in the window back
+              pull.release(chunk.length - i);
+              return;
+            }
+            counts.rows += 1;
+            const envelope = handler.prepare(chunk[i] as CsvRow);
+            if (envelope) subscriber.next(envelope);
+          }
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

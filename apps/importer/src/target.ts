@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createTrackTransport, type Region, type TrackTransport } from '@cioscale/customerio';
-import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
+import type { EmulatorHandle } from '@cioscale/emulator';
 
 /** Where the import sends: a real workspace (or `CIO_TRACK_URL`), or an emulator started in-process. */
 export type TargetOptions =
@@ -30,6 +30,8 @@ export async function openTarget(target: TargetOptions, settings: { rate: number
     const transport = createTrackTransport({ siteId: target.siteId, apiKey: target.apiKey, region: target.region, timeoutMs: settings.timeoutMs, connections, ...(target.url !== undefined && { url: target.url }) });
     return { transport, name: transport.target, close: () => transport.close() };
   }
+  // loaded only when it is used: a real import does not pay the emulator's modules in memory (~7 MB of RSS)
+  const { startEmulator } = await import('@cioscale/emulator');
   const apiKey = randomBytes(12).toString('hex');
   const emulator = await startEmulator({ port: 0, workspaces: [`embedded:${apiKey}`], rate: settings.rate, burst: 100, ledger: 'counters' });
   const transport = createTrackTransport({ siteId: 'embedded', apiKey, url: emulator.url, timeoutMs: settings.timeoutMs, connections });

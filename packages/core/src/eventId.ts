@@ -21,7 +21,19 @@ const TWO_POW_40 = 2 ** 40;
  * eventId('users.csv#1042', 1_700_000_000_000) === eventId('users.csv#1042', 1_700_000_000_000); // true
  */
 export function eventId(sourceKey: string, timeMs: number): string {
-  return encodeTime(clampTime(timeMs), 10) + base32(hash53(sourceKey, 0x9e3779b9) % TWO_POW_40) + base32(hash53(sourceKey, 0x85ebca6b) % TWO_POW_40);
+  return timePart(clampTime(timeMs)) + base32(hash53(sourceKey, 0x9e3779b9) % TWO_POW_40) + base32(hash53(sourceKey, 0x85ebca6b) % TWO_POW_40);
+}
+
+// A bulk import asks for the same time over and over (0 for every person, one timestamp for many
+// events): remembering the last one skips encodeTime's validation and string building.
+let lastTime = -1;
+let lastTimePart = '';
+function timePart(timeMs: number): string {
+  if (timeMs !== lastTime) {
+    lastTimePart = encodeTime(timeMs, 10);
+    lastTime = timeMs;
+  }
+  return lastTimePart;
 }
 
 /** A fresh random ULID, for operations that have no stable source record. */

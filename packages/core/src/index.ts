@@ -30,6 +30,6 @@ export { sendBatches, type SendBatchesOptions } from './operators/sendBatches.js
 
 // The composed pipeline, backpressure and metrics.
 export { deliver, type DeliverOptions } from './deliver.js';
-export { createPullSource, type PullSource } from './pullSource.js';
+export { createPullSource, type PullSource, type PullSourceOptions } from './pullSource.js';
 export { PipelineMetrics, type MetricsSnapshot } from './metrics.js';
 export { LatencyWindow, type LatencyPercentiles } from './latencyWindow.js';

@@ -53,13 +53,20 @@ function checkShape(operation: Operation): Rejection | undefined {
 }
 
 function checkIdentifiers(identifiers: PersonIdentifiers | undefined, field: string): Rejection | undefined {
-  const entries = identifiers ? Object.entries(identifiers) : [];
-  if (entries.length === 0) return reject('missing_identifier', field, `${field} needs one of id, email, phone or cio_id`);
-  if (entries.length > 1) {
-    return reject('multiple_identifiers', field, `${field} must name exactly one of id, email, phone or cio_id; received ${entries.map(([k]) => k).join(', ')}`);
+  // runs once per operation: find the single own key without building Object.entries' arrays
+  let name: string | undefined;
+  let count = 0;
+  for (const key in identifiers) {
+    if (!Object.hasOwn(identifiers, key)) continue;
+    count += 1;
+    name ??= key;
   }
-  const [name, value] = entries[0] as [string, unknown];
-  if (!['id', 'email', 'phone', 'cio_id'].includes(name)) {
+  if (name === undefined || identifiers === undefined) return reject('missing_identifier', field, `${field} needs one of id, email, phone or cio_id`);
+  if (count > 1) {
+    return reject('multiple_identifiers', field, `${field} must name exactly one of id, email, phone or cio_id; received ${Object.keys(identifiers).join(', ')}`);
+  }
+  const value: unknown = identifiers[name as keyof PersonIdentifiers];
+  if (name !== 'id' && name !== 'email' && name !== 'phone' && name !== 'cio_id') {
     return reject('unknown_identifier', `${field}.${name}`, `${field}.${name} is not an identifier; use id, email, phone or cio_id`);
   }
   const text = typeof value === 'number' ? String(value) : value;
@@ -94,6 +101,8 @@ function checkAttributes(attributes: Attributes | undefined, field: string): Rej
 function attributeValueBytes(value: unknown): number {
   if (typeof value === 'string') return value.length * 3 <= LIMITS.attributeValueBytes ? value.length : utf8Bytes(value);
   if (typeof value === 'object' && value !== null) return utf8Bytes(JSON.stringify(value));
+  // a number prints in at most 24 characters, a boolean in 5: far under the limit, so skip String()'s allocation
+  if (typeof value === 'number' || typeof value === 'boolean') return 0;
   return String(value).length;
 }
 

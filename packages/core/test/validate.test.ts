@@ -28,6 +28,8 @@ describe('validateOperation', () => {
     ['301 attributes', identify('1', Object.fromEntries(Array.from({ length: 301 }, (_, i) => [`a${i}`, i]))), 'too_many_attributes', 'attributes'],
     ['event name over 100 bytes', track('1', 'e'.repeat(101)), 'event_name_too_long', 'name'],
     ['empty event name', track('1', ''), 'event_name_missing', 'name'],
+    ['identifiers missing', { type: 'person', action: 'identify' } as unknown as Operation, 'missing_identifier', 'identifiers'],
+    ['an unknown identifier', { type: 'person', action: 'identify', identifiers: { user: '1' } } as unknown as Operation, 'unknown_identifier', 'identifiers.user'],
     ['no identifier', { type: 'person', action: 'identify', identifiers: {} } as unknown as Operation, 'missing_identifier', 'identifiers'],
     ['two identifiers', { type: 'person', action: 'delete', identifiers: { id: '1', email: 'a@b.co' } } as unknown as Operation, 'multiple_identifiers', 'identifiers'],
     ['empty email', identify({ email: '' }), 'missing_identifier', 'identifiers.email'],
@@ -38,6 +40,15 @@ describe('validateOperation', () => {
     ['object without id', identifyObject('1', ''), 'missing_identifier', 'identifiers.object_id'],
   ])('rejects %s, naming the rule and the field', (_, operation, reason, field) => {
     expect(validateOperation(operation)).toMatchObject({ reason, field, origin: 'local' });
+  });
+
+  it('names every identifier it received when there are several', () => {
+    const operation = { type: 'person', action: 'delete', identifiers: { id: '1', email: 'a@b.co', phone: '+1' } } as unknown as Operation;
+    expect(validateOperation(operation)?.message).toMatch(/received id, email, phone$/);
+  });
+
+  it('accepts numbers, booleans and null as attribute values of any magnitude', () => {
+    expect(validateOperation(identify('1', { big: Number.MAX_VALUE, tiny: -5e-324, yes: true, none: null }))).toBeUndefined();
   });
 
   it('accepts exactly the limits', () => {
