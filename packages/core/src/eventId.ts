@@ -1,4 +1,5 @@
-import { encodeTime, ulid } from 'ulid';
+import { randomFillSync } from 'node:crypto';
+import { encodeTime } from 'ulid';
 
 /** Crockford's base-32 alphabet, as ULIDs use it. */
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -36,10 +37,27 @@ function timePart(timeMs: number): string {
   return lastTimePart;
 }
 
-/** A fresh random ULID, for operations that have no stable source record. */
+/**
+ * A fresh random ULID, for operations that have no stable source record: the time part is `timeMs`,
+ * the 80 random bits come from the system's CSPRNG.
+ */
 export function randomEventId(timeMs: number): string {
-  return ulid(clampTime(timeMs));
+  // ulid() asks the CSPRNG once per character (16 syscalls an id): 80 % of a pipeline's CPU in a
+  // profile. Draw 80 bits from a pooled buffer instead.
+  if (poolOffset + 10 > randomPool.length) {
+    randomFillSync(randomPool);
+    poolOffset = 0;
+  }
+  const bytes = randomPool;
+  const at = poolOffset;
+  poolOffset += 10;
+  const high = (bytes[at] as number) * 2 ** 32 + (bytes[at + 1] as number) * 2 ** 24 + (bytes[at + 2] as number) * 2 ** 16 + (bytes[at + 3] as number) * 2 ** 8 + (bytes[at + 4] as number);
+  const low = (bytes[at + 5] as number) * 2 ** 32 + (bytes[at + 6] as number) * 2 ** 24 + (bytes[at + 7] as number) * 2 ** 16 + (bytes[at + 8] as number) * 2 ** 8 + (bytes[at + 9] as number);
+  return timePart(clampTime(timeMs)) + base32(high) + base32(low);
 }
+
+const randomPool = Buffer.alloc(4096);
+let poolOffset = randomPool.length;
 
 // ULID time is 48 bits of ms; a negative or absurd time must not throw deep inside a stream.
 function clampTime(timeMs: number): number {

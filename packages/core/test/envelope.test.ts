@@ -1,6 +1,6 @@
 import { decodeTime, isValid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, eventId, identify, track, utf8Bytes } from '../src/index.js';
+import { createEnvelope, eventId, identify, randomEventId, track, utf8Bytes } from '../src/index.js';
 
 describe('eventId', () => {
   it('is a valid ULID, the same for the same record, different for another', () => {
@@ -23,6 +23,16 @@ describe('eventId', () => {
   it('does not collide over 100k keys', () => {
     const ids = new Set(Array.from({ length: 100_000 }, (_, i) => eventId(`k#${i}`, 0)));
     expect(ids.size).toBe(100_000);
+  });
+});
+
+describe('randomEventId', () => {
+  it('is a valid ULID with the given time and never repeats', () => {
+    const ids = Array.from({ length: 50_000 }, () => randomEventId(1_700_000_000_123));
+    expect(ids.every((id) => isValid(id) && decodeTime(id) === 1_700_000_000_123)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // the random part uses the whole alphabet, not a biased corner of it
+    expect(new Set(ids.flatMap((id) => [...id.slice(10)])).size).toBe(32);
   });
 });
 
