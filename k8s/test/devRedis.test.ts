@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTestRedis } from '../../packages/queue/test/support/useTestRedis.js';
 import type { K8sObject } from './render.js';
 import { one, render } from './render.js';
-import type { TestRedis } from './redisServer.js';
-import { startRedis } from './redisServer.js';
 import { deployedEnv, readAsWorker } from './worker.js';
 
 type StatefulSet = K8sObject & {
@@ -19,21 +18,16 @@ const statefulSet = one<StatefulSet>(dev, 'StatefulSet', 'redis');
 const redisContainer = statefulSet.spec.template.spec.containers[0]!;
 const args = redisContainer.args ?? [];
 
-let redis: TestRedis;
-beforeAll(async () => {
-  // The manifest's own flags, so a typo in them fails here as it would fail the pod.
-  redis = await startRedis(args);
-});
-afterAll(async () => {
-  await redis?.close();
-});
+// The manifest's own flags and no defaults, so a typo in them fails here as it would fail the pod,
+// and a flag they lack is not filled in by the test helper.
+const ctx = useTestRedis('worker', { exactArgs: args });
 
 describe('the dev overlay’s Redis', () => {
   it('runs redis-server with flags it accepts, giving BullMQ noeviction and an append-only file', async () => {
     expect(redisContainer.command).toEqual(['redis-server']);
-    expect(await redis.client.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
-    expect(await redis.client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
-    expect(await redis.client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+    expect(await ctx.redis.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'noeviction']);
+    expect(await ctx.redis.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+    expect(await ctx.redis.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
   });
 
   it('is the Redis the worker’s REDIS_URL names: a Service of that name and port over the StatefulSet', () => {

@@ -2,10 +2,9 @@ import { identify } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
 import { createProducer } from '@cioscale/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestRedis } from '../../packages/queue/test/support/useTestRedis.js';
 import type { K8sObject } from './render.js';
 import { one, render } from './render.js';
-import type { TestRedis } from './redisServer.js';
-import { startRedis } from './redisServer.js';
 import { deployedEnv, readAsWorker } from './worker.js';
 
 const keda = render('overlays/keda');
@@ -13,36 +12,34 @@ const trigger = one<K8sObject & { spec: { triggers: { type: string; metadata: Re
 const listName = trigger?.metadata['listName'] ?? '';
 const { config } = readAsWorker(deployedEnv(keda));
 
-let redis: TestRedis;
+const ctx = useTestRedis();
 let producer: Producer;
 beforeAll(async () => {
-  redis = await startRedis();
   // The producer applications use, with the namespace and workspace the deployed worker consumes.
-  producer = createProducer({ redis: redis.url, namespace: config.namespace, workspaces: config.workspaces.map((served) => served.workspace) });
+  producer = createProducer({ redis: ctx.server.url, namespace: config.namespace, workspaces: config.workspaces.map((served) => served.workspace) });
 });
 afterAll(async () => {
   await producer?.close();
-  await redis?.close();
 });
 
 describe('the KEDA trigger’s list, in a real Redis fed by the real producer', () => {
   it('is the list an enqueued operation waits in', async () => {
-    expect(await redis.client.exists(listName)).toBe(0);
+    expect(await ctx.redis.exists(listName)).toBe(0);
     await producer.enqueue(identify('keda-1', { plan: 'pro' }));
-    expect(await redis.client.type(listName)).toBe('list');
-    expect(await redis.client.llen(listName)).toBe(1);
+    expect(await ctx.redis.type(listName)).toBe('list');
+    expect(await ctx.redis.llen(listName)).toBe(1);
     await producer.enqueueMany([identify('keda-2'), identify('keda-3')]);
-    expect(await redis.client.llen(listName)).toBe(3);
+    expect(await ctx.redis.llen(listName)).toBe(3);
   });
 
   it('does not count delayed or prioritized jobs, as the ScaledObject’s note says', async () => {
     const queue = producer.queues.get(config.workspaces[0]!.workspace.name)?.[0];
     expect(queue).toBeDefined();
-    const before = await redis.client.llen(listName);
+    const before = await ctx.redis.llen(listName);
     const data = { operation: identify('keda-later'), id: 'later', producedAt: Date.now(), workspace: 'default' };
     await queue!.add('identify', data, { delay: 60_000 });
     await queue!.add('identify', { ...data, id: 'urgent' }, { priority: 1 });
-    expect(await redis.client.llen(listName)).toBe(before);
+    expect(await ctx.redis.llen(listName)).toBe(before);
     expect(await queue!.getJobCounts('delayed', 'prioritized')).toEqual({ delayed: 1, prioritized: 1 });
   });
 });

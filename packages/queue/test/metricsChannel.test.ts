@@ -1,24 +1,14 @@
 import { PipelineMetrics } from '@cioscale/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aggregateReports, createRedisClient, MetricsChannel, type RedisClient } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { aggregateReports, MetricsChannel } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
-import { startRedis, type TestRedis } from './support/redisServer.js';
+import { useTestRedis } from './support/useTestRedis.js';
 
-let server: TestRedis;
-let redis: RedisClient;
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = createRedisClient(server.url, 'worker');
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.close();
-});
+const ctx = useTestRedis();
 
 describe('MetricsChannel', () => {
   it('lists live workers, aggregates them, and forgets a worker whose report expired or was withdrawn', async () => {
-    const channel = new MetricsChannel(redis, { namespace: freshNamespace(), ttlMs: 300 });
+    const channel = new MetricsChannel(ctx.redis, { namespace: freshNamespace(), ttlMs: 300 });
     const snapshot = (delivered: number) => {
       const metrics = new PipelineMetrics();
       metrics.operationsEntered(delivered);

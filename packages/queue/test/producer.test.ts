@@ -1,29 +1,20 @@
 import { track } from '@cioscale/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProducer, defaultWorkspace, parseWorkspaces, QueueUnavailableError, waitListKey, queueLocation, createRedisClient, type RedisClient } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createProducer, defaultWorkspace, parseWorkspaces, QueueUnavailableError, waitListKey, queueLocation } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
-import { freePort, startRedis, type TestRedis } from './support/redisServer.js';
+import { freePort } from './support/redisServer.js';
+import { useTestRedis } from './support/useTestRedis.js';
 
-let server: TestRedis;
-let redis: RedisClient;
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = createRedisClient(server.url, 'producer');
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.close();
-});
+const ctx = useTestRedis('producer');
 
 describe('createProducer', () => {
   it('enqueues into the hash-tagged wait list with the envelope id as job id', async () => {
     const namespace = freshNamespace();
-    const producer = createProducer({ redis: server.url, namespace });
+    const producer = createProducer({ redis: ctx.server.url, namespace });
     const id = await producer.enqueue(track('42', 'signed_up'));
     const key = waitListKey(queueLocation(namespace, 'default'));
     expect(key).toBe(`{${namespace}:default}:ops:wait`);
-    expect(await redis.lrange(key, 0, -1)).toEqual([id]);
+    expect(await ctx.redis.lrange(key, 0, -1)).toEqual([id]);
     const job = await producer.queues.get('default')?.[0]?.getJob(id);
     expect(job?.data.operation).toMatchObject({ action: 'event', name: 'signed_up', id });
     await producer.close();
@@ -31,7 +22,7 @@ describe('createProducer', () => {
 
   it('deduplicates a re-enqueue of the same source record (deterministic id)', async () => {
     const namespace = freshNamespace();
-    const producer = createProducer({ redis: server.url, namespace });
+    const producer = createProducer({ redis: ctx.server.url, namespace });
     const op = track('42', 'paid', {}, { timestamp: 1_700_000_000 });
     const first = await producer.enqueueMany([{ operation: op, sourceKey: 'orders#1' }, { operation: op, sourceKey: 'orders#2' }]);
     const again = await producer.enqueue({ operation: op, sourceKey: 'orders#1' });
@@ -43,7 +34,7 @@ describe('createProducer', () => {
   it('routes by workspace and spreads a workspace over its shards by person', async () => {
     const namespace = freshNamespace();
     const workspaces = parseWorkspaces({ workspaces: [{ name: 'us1', shards: 2 }, { name: 'eu1', region: 'eu' }] });
-    const producer = createProducer({ redis: server.url, namespace, workspaces });
+    const producer = createProducer({ redis: ctx.server.url, namespace, workspaces });
     await producer.enqueueMany(Array.from({ length: 40 }, (_, index) => ({ operation: track(`p${index}`, 'e'), workspace: 'us1' })));
     await producer.enqueue({ operation: track('x', 'e'), workspace: 'eu1' });
     const [s0, s1] = producer.queues.get('us1') ?? [];
@@ -51,7 +42,7 @@ describe('createProducer', () => {
     expect((counts[0] ?? 0) + (counts[1] ?? 0)).toBe(40);
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[1]).toBeGreaterThan(0);
-    expect(await redis.llen(`{${namespace}:eu1}:ops:wait`)).toBe(1);
+    expect(await ctx.redis.llen(`{${namespace}:eu1}:ops:wait`)).toBe(1);
     await expect(producer.enqueue({ operation: track('x', 'e'), workspace: 'nope' })).rejects.toThrow(/workspace must be one of us1, eu1/);
     await producer.close();
   });

@@ -1,20 +1,10 @@
 import { firstValueFrom } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedisClient, readBudget, RedisTokenSource, setBudget, type RedisClient } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { readBudget, RedisTokenSource, setBudget } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
-import { startRedis, type TestRedis } from './support/redisServer.js';
+import { useTestRedis } from './support/useTestRedis.js';
 
-let server: TestRedis;
-let redis: RedisClient;
-
-beforeAll(async () => {
-  server = await startRedis();
-  redis = createRedisClient(server.url, 'worker');
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.close();
-});
+const ctx = useTestRedis();
 
 /** Takes tokens as fast as `sources` grant them for `ms`; returns how many were granted. */
 async function grantedWithin(sources: RedisTokenSource[], ms: number): Promise<number> {
@@ -37,7 +27,7 @@ describe('RedisTokenSource', () => {
   it('lets out the burst at once, then the rate — one budget for all sources of a workspace', async () => {
     const namespace = freshNamespace();
     // four "workers" sharing one 50 req/s, burst 5 budget
-    const sources = Array.from({ length: 4 }, () => new RedisTokenSource(redis, { namespace, workspace: 'w', rate: 50, burst: 5 }));
+    const sources = Array.from({ length: 4 }, () => new RedisTokenSource(ctx.redis, { namespace, workspace: 'w', rate: 50, burst: 5 }));
     const granted = await grantedWithin(sources, 1_000);
     expect(granted).toBeLessThanOrEqual(50 + 5 + 1);
     expect(granted).toBeGreaterThanOrEqual(25);
@@ -45,8 +35,8 @@ describe('RedisTokenSource', () => {
 
   it('a 429 seen by one source pauses every source of the workspace and halves the shared rate', async () => {
     const namespace = freshNamespace();
-    const a = new RedisTokenSource(redis, { namespace, workspace: 'w', rate: 100, burst: 5 });
-    const b = new RedisTokenSource(redis, { namespace, workspace: 'w', rate: 100, burst: 5 });
+    const a = new RedisTokenSource(ctx.redis, { namespace, workspace: 'w', rate: 100, burst: 5 });
+    const b = new RedisTokenSource(ctx.redis, { namespace, workspace: 'w', rate: 100, burst: 5 });
     await firstValueFrom(a.take());
     a.penalize(400);
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -59,17 +49,17 @@ describe('RedisTokenSource', () => {
 
   it('keeps the budget in Redis: setBudget changes it for every worker live', async () => {
     const namespace = freshNamespace();
-    const source = new RedisTokenSource(redis, { namespace, workspace: 'w', rate: 1_000, burst: 2 });
+    const source = new RedisTokenSource(ctx.redis, { namespace, workspace: 'w', rate: 1_000, burst: 2 });
     await source.refresh();
-    await setBudget(redis, 'w', { rate: 20, burst: 2 }, namespace);
+    await setBudget(ctx.redis, 'w', { rate: 20, burst: 2 }, namespace);
     const granted = await grantedWithin([source], 1_000);
     expect(granted).toBeLessThanOrEqual(20 + 2 + 1);
-    expect((await readBudget(redis, 'w', namespace)).ceiling).toBe(20);
+    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(20);
   });
 
   it('grows the rate back after a 429 as successes are reported', async () => {
     const namespace = freshNamespace();
-    const source = new RedisTokenSource(redis, { namespace, workspace: 'w', rate: 100, burst: 5, increasePerSecond: 500 });
+    const source = new RedisTokenSource(ctx.redis, { namespace, workspace: 'w', rate: 100, burst: 5, increasePerSecond: 500 });
     source.penalize(0);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await source.refresh()).rate).toBe(50);

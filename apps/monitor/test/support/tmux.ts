@@ -4,6 +4,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/**
+ * The environment of a person's terminal. Ink renders nothing but the last frame when it believes it
+ * runs in CI (is-in-ci: `CI`, `CONTINUOUS_INTEGRATION` or any `CI_*` variable), and CI runs this test
+ * with `CI=true`: the tmux server, and so the monitor in it, must not inherit that.
+ */
+const terminalEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => key !== 'CI' && key !== 'CONTINUOUS_INTEGRATION' && !key.startsWith('CI_')),
+);
+
 /** A command running in a detached tmux session on a private server (never the user's own tmux). */
 export interface TmuxSession {
   /** The visible screen as text. */
@@ -19,7 +28,7 @@ export interface TmuxSession {
 /** Starts `command` (a shell command line) in a `columns`×`rows` pseudo-terminal. */
 export async function startTmux(command: string, options: { readonly cwd: string; readonly columns?: number; readonly rows?: number }): Promise<TmuxSession> {
   const socket = `cio-monitor-test-${randomBytes(4).toString('hex')}`;
-  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args]);
+  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { env: terminalEnv });
   await tmux('new-session', '-d', '-s', 'monitor', '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), '-c', options.cwd, command);
   const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'monitor')).stdout;
   return {

@@ -32,33 +32,75 @@ export interface TestRedis {
 }
 
 /**
- * Starts `redis-server` on a free port — never the machine's own 6379.
- * @param options.persistent - AOF on (`appendfsync always`), so a restart keeps the queue; @defaultValue false
- * @param options.port - a port chosen beforehand (e.g. one a worker already tries); @defaultValue a free one
+ * What {@link startRedis} passes to `redis-server`. Either the defaults below (plus `persistent` and `args`), or
+ * `exactArgs` alone — for a test that checks a given set of flags (e.g. a manifest's) and must not have a default
+ * fill in a flag that set forgot.
  */
-export async function startRedis(options: { persistent?: boolean; args?: readonly string[]; port?: number } = {}): Promise<TestRedis> {
+export type StartRedisOptions = {
+  /** A port chosen beforehand (e.g. one a worker already tries); @defaultValue a free one */
+  port?: number;
+} & (
+  | {
+      /** AOF on (`appendfsync always`), so a restart keeps the queue; @defaultValue false */
+      persistent?: boolean;
+      /** Passed after the defaults, so they override them. */
+      args?: readonly string[];
+      exactArgs?: never;
+    }
+  | {
+      /** The only flags besides `--port`, `--bind 127.0.0.1` and `--dir` (none of the defaults). */
+      exactArgs: readonly string[];
+      persistent?: never;
+      args?: never;
+    }
+);
+
+/**
+ * Starts `redis-server` on a free port — never the machine's own 6379 — with `--save ''`,
+ * `--maxmemory-policy noeviction` and `--appendonly` per `persistent`, then `args`; or with `exactArgs` only.
+ * If redis-server refuses its flags, the error carries what it printed.
+ */
+export async function startRedis(options: StartRedisOptions = {}): Promise<TestRedis> {
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'cio-redis-'));
-  const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction',
-    ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-    ...(options.args ?? []),
-  ];
+  const flags =
+    options.exactArgs ?? [
+      '--save', '', '--maxmemory-policy', 'noeviction',
+      ...(options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...(options.args ?? []),
+    ];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...flags];
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', args, { stdio: 'ignore' });
-    await waitForPing(port);
+    const current = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = current;
+    let stderr = '';
+    current.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // 'close' comes after 'exit' once stderr is read to the end
+    const closed = new Promise<void>((resolve) => current.once('close', () => resolve()));
+    try {
+      await waitForPing(port, 10_000, () => current.exitCode !== null || current.signalCode !== null);
+    } catch (error) {
+      current.kill('SIGKILL');
+      await closed;
+      throw new Error(`redis-server ${flags.join(' ')} did not start: ${stderr}`, { cause: error });
+    }
   };
   const stop = async (): Promise<void> => {
     const current = child;
     child = undefined;
-    if (!current || current.exitCode !== null) return;
+    if (!current || current.exitCode !== null || current.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       current.once('exit', () => resolve());
       current.kill('SIGTERM');
     });
   };
-  await start();
+  try {
+    await start();
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -71,10 +113,11 @@ export async function startRedis(options: { persistent?: boolean; args?: readonl
   };
 }
 
-/** Waits until `redis-cli ping` answers on `port`. */
-export async function waitForPing(port: number, timeoutMs = 10_000): Promise<void> {
+/** Waits until `redis-cli ping` answers on `port`; gives up early once `exited()` says the server is gone. */
+export async function waitForPing(port: number, timeoutMs = 10_000, exited: () => boolean = () => false): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
+    if (exited()) throw new Error(`redis-server on port ${port} exited before it answered`);
     try {
       const { stdout } = await run('redis-cli', ['-p', String(port), 'ping']);
       if (stdout.trim() === 'PONG') return;
