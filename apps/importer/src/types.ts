@@ -32,30 +32,9 @@ export interface ImportOptions {
   readonly graceMs: number;
 }
 
-/** Counters of the run as it goes. */
-export interface ProgressSnapshot {
-  readonly elapsedMs: number;
+/** What a run has counted so far: rows by their fate, and the requests sent for them. */
+export interface RunCounts {
   /** Rows read by this run (rows a resume skipped are not counted). */
-  readonly rows: number;
-  readonly delivered: number;
-  readonly rejected: number;
-  readonly failed: number;
-  readonly skipped: number;
-  readonly valid: number;
-  readonly requests: number;
-  readonly rateLimited: number;
-  readonly retries: number;
-  /** The budget's current rate and ceiling, requests/s. */
-  readonly budget: { readonly rate: number; readonly ceiling: number };
-  /** Fraction of the file read, 0–1. */
-  readonly fractionRead: number;
-}
-
-/** How the run ended. */
-export type ImportStatus = 'complete' | 'interrupted' | 'fatal';
-
-/** The final report; `--json` prints the first fields as one line. */
-export interface ImportSummary {
   readonly rows: number;
   readonly delivered: number;
   readonly rejected: number;
@@ -66,6 +45,22 @@ export interface ImportSummary {
   readonly requests: number;
   readonly rateLimited: number;
   readonly retries: number;
+}
+
+/** Counters of the run as it goes. */
+export interface ProgressSnapshot extends RunCounts {
+  readonly elapsedMs: number;
+  /** The budget's current rate and ceiling, requests/s. */
+  readonly budget: { readonly rate: number; readonly ceiling: number };
+  /** Fraction of the file read, 0–1. */
+  readonly fractionRead: number;
+}
+
+/** How the run ended. */
+export type ImportStatus = 'complete' | 'interrupted' | 'fatal';
+
+/** The final report; `--json` prints the first fields as one line. */
+export interface ImportSummary extends RunCounts {
   readonly durationMs: number;
   /** URL without credentials, or `embedded-emulator`. */
   readonly target: string;
