@@ -1,11 +1,15 @@
-import { InvalidOptionError, type TokenSource, type TokenSourceState } from '@cioscale/core';
+import { InvalidOptionError, type TokenBucketOptions, type TokenSource, type TokenSourceState } from '@cioscale/core';
 import { asyncScheduler, Observable, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { bucketCommands, type BucketCommands, type BucketReply } from './bucketCommands.js';
 import type { RedisClient } from './connection.js';
 import { bucketKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
 
-/** Options of {@link RedisTokenSource}; the AIMD fields mirror core's `TokenBucketOptions`. */
-export interface RedisTokenSourceOptions {
+/**
+ * Options of {@link RedisTokenSource}. The AIMD fields (`minRate`, `decreaseFactor`,
+ * `increasePerSecond`, `defaultPauseMs`) and `scheduler` mean what they mean in core's `TokenBucketOptions`.
+ */
+export interface RedisTokenSourceOptions
+  extends Pick<TokenBucketOptions, 'minRate' | 'decreaseFactor' | 'increasePerSecond' | 'defaultPauseMs' | 'scheduler'> {
   /** The workspace whose budget this is. */
   readonly workspace: string;
   /** Key namespace. @defaultValue 'cio' */
@@ -14,20 +18,10 @@ export interface RedisTokenSourceOptions {
   readonly rate?: number;
   /** Burst, used only when the bucket does not exist yet. @defaultValue 10 */
   readonly burst?: number;
-  /** Floor of the rate after 429s, in requests/s. @defaultValue ceiling / 20 */
-  readonly minRate?: number;
-  /** Multiplier of the rate on a 429, in (0, 1]. @defaultValue 0.5 */
-  readonly decreaseFactor?: number;
-  /** Additive growth of the rate, requests/s per second of successes. @defaultValue ceiling / 10 */
-  readonly increasePerSecond?: number;
-  /** Pause after a 429 without Retry-After, in ms. @defaultValue 1000 */
-  readonly defaultPauseMs?: number;
   /** Longest wait between two polls of the bucket, in ms; a changed budget is noticed within it. @defaultValue 1000 */
   readonly maxPollMs?: number;
   /** Told about Redis errors (the source keeps retrying). @defaultValue ignore */
   readonly onError?: (error: unknown) => void;
-  /** Timers. @defaultValue asyncScheduler */
-  readonly scheduler?: SchedulerLike;
 }
 
 /**

@@ -1,14 +1,10 @@
 import type { MetricsSnapshot } from '@cioscale/core';
 
-/** Per-second rates of a pipeline's counters. */
-export interface CounterRates {
-  readonly delivered: number;
-  readonly rejected: number;
-  readonly failed: number;
-  readonly requests: number;
-  readonly rateLimited: number;
-  readonly retries: number;
-}
+/** The counters of a worker's snapshot that the monitor turns into rates. */
+type CountedField = 'delivered' | 'rejected' | 'failed' | 'requests' | 'rateLimited' | 'retries';
+
+/** Per-second rates of a pipeline's counters: the same fields as core's `MetricsSnapshot`, per second. */
+export type CounterRates = Readonly<Pick<MetricsSnapshot, CountedField>>;
 
 /** Recent distinct reports of one worker for one workspace, oldest first. */
 export type CounterSamples = readonly MetricsSnapshot[];
