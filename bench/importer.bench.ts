@@ -8,6 +8,8 @@
  * With `BENCH_BUILT=1` the importer runs from its build (`apps/importer/dist/cli.js`, after
  * `pnpm --filter @cioscale/importer... run build`) instead of through tsx: no transpiler in the process.
  *
+ * `BENCH_NODE_ARGS` passes flags to the importer's node (e.g. `--cpu-prof`, `--trace-gc`).
+ *
  * Prints the importer's `--json` summary, the emulator's counters and a markdown row for docs/benchmarks.md,
  * ending with the 1-minute load average at the start and at the end of the import (the machine is shared:
  * compare variants only at similar loads).
@@ -17,6 +19,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -28,10 +31,11 @@ async function sampleFile(count: number): Promise<string> {
   const file = join(tmpdir(), `cioscale-bench-users-${count}.csv`);
   if (existsSync(file)) return file;
   const generator = spawn(process.execPath, [...tsx, 'apps/importer/src/generate/genUsers.ts', String(count)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const out = createWriteStream(`${file}.tmp`);
-  generator.stdout.pipe(out);
-  await once(generator, 'close');
-  await once(out, 'close');
+  // pipeline resolves once the file is flushed and closed, whichever of the two ends first.
+  const exited = once(generator, 'close');
+  await pipeline(generator.stdout, createWriteStream(`${file}.tmp`));
+  const [code] = (await exited) as [number | null];
+  if (code !== 0) throw new Error(`gen:users exited with ${code}`);
   const { renameSync } = await import('node:fs');
   renameSync(`${file}.tmp`, file);
   return file;
@@ -54,7 +58,8 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   try {
     const entry = process.env['BENCH_BUILT'] === '1' ? ['apps/importer/dist/cli.js'] : [...tsx, 'apps/importer/src/cli.ts'];
-    const importer = spawn(process.execPath, [...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...extra], {
+    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const importer = spawn(process.execPath, [...nodeArgs, ...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...extra], {
       cwd: root,
       env: { ...process.env, CUSTOMERIO_SITE_ID: 'bench', CUSTOMERIO_TRACK_API_KEY: 'bench-key', CIO_TRACK_URL: url },
       stdio: ['ignore', 'pipe', 'inherit'],
