@@ -31,7 +31,8 @@ async function sampleFile(count: number): Promise<string> {
   const file = join(tmpdir(), `cioscale-bench-users-${count}.csv`);
   if (existsSync(file)) return file;
   const generator = spawn(process.execPath, [...tsx, 'apps/importer/src/generate/genUsers.ts', String(count)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  // pipeline resolves once the file is flushed and closed, whichever of the two ends first.
+  // pipeline() resolves once the file is flushed and closed; awaiting 'close' after pipe() could wait for an
+  // event that had already fired (the process then exited 13 with an unsettled top-level await)
   const exited = once(generator, 'close');
   await pipeline(generator.stdout, createWriteStream(`${file}.tmp`));
   const [code] = (await exited) as [number | null];
