@@ -3,6 +3,8 @@
  * writes the peaks (MB) and the CPU used (user + system, s) to stderr as one `MEM {...}` line.
  *   BENCH_BUILT=1 BENCH_NODE_ARGS="--import ./bench/memory-peaks.mjs" pnpm --filter @cioscale/bench run importer 1000000
  */
+import process from 'node:process';
+import { setInterval } from 'node:timers';
 const peak = {};
 setInterval(() => {
   const usage = process.memoryUsage();

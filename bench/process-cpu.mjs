@@ -4,6 +4,9 @@
  *   node bench/process-cpu.mjs 16 & BENCH_ONLY=one pnpm --filter @cioscale/bench run queue
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import console from 'node:console';
+import process from 'node:process';
+import { setInterval, setTimeout } from 'node:timers';
 
 const labelOf = (cmd) =>
   cmd.includes('queue-noop') ? 'noop' : cmd.includes('apps/worker') ? 'worker' : cmd.includes('queue-worker.bench') ? 'bench+emulator' : cmd.includes('redis-server') ? 'redis' : cmd.includes('queue-seed') ? 'seed' : undefined;
