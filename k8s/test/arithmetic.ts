@@ -15,6 +15,8 @@ export interface ScalingArithmetic {
   readonly latencySeconds: number;
   /** Operations per request. */
   readonly batchOperations: number;
+  /** Jobs each pod holds, as written. */
+  readonly writtenJobsHeld: number;
   /** Seconds of work per pod worth another pod. */
   readonly backlogSeconds: number;
   /** The results as written. */
@@ -35,6 +37,7 @@ export function readScalingArithmetic(): ScalingArithmetic {
     concurrency: number(/^#\s+concurrency\s+N = (\d+)/m, 'the concurrency N'),
     latencySeconds: number(/^#\s+latency\s+L = ([\d.]+) s/m, 'the latency L'),
     batchOperations: number(/^#\s+batch\s+O = (\d+) operations/m, 'the batch size O'),
+    writtenJobsHeld: number(/^#\s+jobs held\s+O \* \(N \+ 1\) = (\d+)/m, 'the jobs held'),
     backlogSeconds: number(/^#\s+backlog\s+T = (\d+) s/m, 'the backlog T'),
     writtenMaxReplicas: number(/^#\s+maxReplicas\s+ceil\(B \/ \(N \/ L\)\) = (\d+)/m, 'maxReplicas'),
     writtenQueueTarget: number(/^#\s+queue target\s+N \/ L \* O \* T = (\d+)/m, 'the queue target'),
@@ -44,6 +47,11 @@ export function readScalingArithmetic(): ScalingArithmetic {
 /** Pods beyond this many cannot get requests from the budget: ceil(B / (N / L)). */
 export function maxUsefulReplicas({ budget, concurrency, latencySeconds }: ScalingArithmetic): number {
   return Math.ceil(budget / (concurrency / latencySeconds));
+}
+
+/** Jobs a pod must hold to keep N requests in flight while the next batch fills: O × (N + 1). */
+export function jobsHeldPerPod({ concurrency, batchOperations }: ScalingArithmetic): number {
+  return batchOperations * (concurrency + 1);
 }
 
 /** Waiting operations per pod worth another pod: one pod's throughput for T seconds. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { queueLocation, waitListKey } from '@cioscale/queue';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { maxUsefulReplicas, queueTargetPerPod, readScalingArithmetic } from './arithmetic.js';
+import { jobsHeldPerPod, maxUsefulReplicas, queueTargetPerPod, readScalingArithmetic } from './arithmetic.js';
 import type { K8sObject } from './render.js';
 import { K8S_DIR, one, render } from './render.js';
 import { createWorkerMetrics, deployedEnv, readAsWorker } from './worker.js';
@@ -113,6 +113,12 @@ describe('maxReplicas and the queue target', () => {
   it('are what the written sums give', () => {
     expect(sums.writtenMaxReplicas).toBe(maxUsefulReplicas(sums));
     expect(sums.writtenQueueTarget).toBe(queueTargetPerPod(sums));
+    expect(sums.writtenJobsHeld).toBe(jobsHeldPerPod(sums));
+  });
+
+  it('let every pod keep N requests in flight: it holds a batch for each and one filling', () => {
+    // with fewer held jobs a pod never reaches N requests at once, and the per-pod rate the sums assume
+    expect(config.concurrency).toBe(jobsHeldPerPod(sums));
   });
 
   it('are what the HPA and the ScaledObject use', () => {
