@@ -14,7 +14,8 @@ import { createProducer } from '@cioscale/queue';
 import { startRedis } from '../packages/queue/test/support/redisServer.js';
 import { ops, pausedQueue, quantile, requestSampler, startChild, stopChildren, until } from './queue-support.js';
 
-const N = Number(process.env['BENCH_OPS'] ?? 20_000);
+// 100,000 operations: ~10 s per run, so the first second (JIT warm-up, workers waking) weighs little
+const N = Number(process.env['BENCH_OPS'] ?? 100_000);
 const SEED_SECONDS = Number(process.env['BENCH_SEED_SECONDS'] ?? 10);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const WARMUP_SECONDS = Number(process.env['BENCH_WARMUP_SECONDS'] ?? 5);

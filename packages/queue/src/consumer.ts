@@ -16,6 +16,7 @@ import { applyConfiguredBudget } from './budget.js';
 import type { RedisClient } from './connection.js';
 import { DeadLetter } from './deadLetter.js';
 import type { OperationJobData } from './jobData.js';
+import { writeCoalescer } from './writeCoalescer.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation } from './keys.js';
 import { RedisTokenSource } from './redisTokenSource.js';
 import { settle, type Pending } from './settle.js';
@@ -122,6 +123,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       });
   budget.catch((error: unknown) => options.onError?.(error));
   const envelopes = new Subject<Envelope<Pending>>();
+  const coalesceWrites = writeCoalescer(redis);
   const pending = new Set<Pending>();
   let stopped: Error | undefined;
   let failFatal: (error: Error) => void = () => undefined;
@@ -136,7 +138,11 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     batch: { maxOperations: 500, maxWaitMs: 100, ...options.batch },
     retry: { maxAttempts: 5, maxElapsedMs: 60_000, ...options.retry },
   }).subscribe({
-    next: (outcome) => outcome.envelope.source.resolve(outcome),
+    next: (outcome) => {
+      // the batch's job completions, written by BullMQ in this turn, leave in one write
+      coalesceWrites();
+      outcome.envelope.source.resolve(outcome);
+    },
     error: (error: unknown) => {
       // bad credentials: nothing more can be delivered; every job goes back to wait untouched
       stopped = error instanceof Error ? error : new Error(String(error));
