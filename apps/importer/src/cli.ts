@@ -7,12 +7,14 @@ import { CommanderError } from 'commander';
 import { parseCli, type CliRequest } from './args.js';
 import { ImportError } from './errors.js';
 import { EXIT_CODES } from './exitCodes.js';
+import { tuneHeapForStreaming } from './heapTuning.js';
 import { plainReporter } from './plainReporter.js';
 import { startImport } from './runImport.js';
 import { EMBEDDED_NOTICE, exitCodeOf, humanSummary, jsonSummary } from './summary.js';
 import type { ProgressReporter } from './types.js';
 
 async function main(): Promise<number> {
+  tuneHeapForStreaming();
   let request: CliRequest;
   try {
     request = await parseCli(process.argv.slice(2));
