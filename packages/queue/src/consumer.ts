@@ -36,10 +36,11 @@ export interface ConsumerOptions {
   /** Sends one batch to Customer.io (`@cioscale/customerio`'s `createTrackTransport(...).send`). */
   readonly transport: Transport;
   /**
-   * Jobs held at once per shard, waiting in the micro-batcher or in a request. Keep it at least the batch size
-   * × (requests in flight + 1): below the batch size a batch never fills and every job waits the whole
-   * `maxWaitMs`; below that product a batch cannot fill while the others are in flight. Every held job costs
-   * garbage-collection time, so no higher than the round trip needs. @defaultValue 1000
+   * Jobs held at once per shard, waiting in the micro-batcher or in a request. Below the batch size a batch never
+   * fills and every job waits the whole `maxWaitMs`; to keep `requestConcurrency` requests in flight at a long
+   * round trip it takes the batch size × (`requestConcurrency` + 1). Every held job costs garbage-collection
+   * time, so the default (two batches) suits a Track API a few ms away, where requests rarely overlap.
+   * @defaultValue 1000
    */
   readonly concurrency?: number;
   /** HTTP requests in flight at once. @defaultValue 4 */
