@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { ImportError } from './errors.js';
+import { ImportFileError } from './errors.js';
 
 /** One data row: its 1-based number among the data rows (the header is not counted) and its cells. */
 export interface CsvRow {
@@ -46,7 +46,7 @@ export const MAX_CHUNK_ROWS = 1024;
  * Records are taken with `read()` in a loop on `'readable'` rather than through the stream's async
  * iterator, which costs a promise and several stream calls per row — at a million rows, a second or more.
  *
- * @throws {@link ImportError} `CIO_IMPORT_FILE` when the file cannot be read or has no header
+ * @throws {@link ImportFileError} (`CIO_IMPORT_FILE`) when the file cannot be read or has no header
  */
 export async function openCsv(path: string, options: CsvSourceOptions = {}): Promise<CsvSource> {
   const skip = options.skip ?? 0;
@@ -79,7 +79,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
     parser.destroy();
     throw error;
   }
-  if (first === null) throw new ImportError('CIO_IMPORT_FILE', `${path} is empty: expected a header row`);
+  if (first === null) throw new ImportFileError(`${path} is empty: expected a header row`);
   const header = first.map((name) => name.trim());
   let stopped = false;
 
@@ -139,8 +139,8 @@ function readableOrEnd(stream: Readable): Promise<void> {
   });
 }
 
-function fileError(path: string, error: unknown): ImportError {
+function fileError(path: string, error: unknown): ImportFileError {
   const code = (error as NodeJS.ErrnoException).code;
   const detail = code?.startsWith('E') && !code.startsWith('CSV') ? code : (error as Error).message;
-  return new ImportError('CIO_IMPORT_FILE', `cannot read ${path}: ${detail}`, { cause: error });
+  return new ImportFileError(`cannot read ${path}: ${detail}`, { cause: error });
 }

@@ -25,7 +25,7 @@ export interface RowCounts {
 
 /** Where settled rows go: counted, failed lines kept, the watermark told, the source released. */
 export interface RowSink {
-  settle(row: number, result: 'delivered' | 'rejected' | 'skipped' | 'valid', failure?: { cells: readonly string[]; reason: string }): void;
+  finishRow(row: number, result: 'delivered' | 'rejected' | 'skipped' | 'valid', failure?: { cells: readonly string[]; reason: string }): void;
   /**
    * Delivery of `row` was given up (retries exhausted: the target is down). The row is not settled —
    * the checkpoint stays before it so `--resume` sends it again — and the import stops.
@@ -57,7 +57,7 @@ export class RowHandler {
     const { row, cells } = csvRow;
     const operation = this.mapper(cells);
     if (isRowProblem(operation)) {
-      this.sink.settle(row, 'rejected', { cells, reason: `local: ${operation.reason}: ${operation.message}` });
+      this.sink.finishRow(row, 'rejected', { cells, reason: `local: ${operation.reason}: ${operation.message}` });
       return undefined;
     }
     const event = isEventOperation(operation);
@@ -68,13 +68,13 @@ export class RowHandler {
     if (this.options.diff) {
       diff = DiffStore.entryOf(event ? provisional.id : provisional.key, JSON.stringify(provisional.operation));
       if (this.options.diff.unchanged(diff)) {
-        this.sink.settle(row, 'skipped');
+        this.sink.finishRow(row, 'skipped');
         return undefined;
       }
     }
     if (this.options.dryRun) {
       const rejection = validateOperation(provisional.operation, provisional.bytes);
-      this.sink.settle(row, rejection ? 'rejected' : 'valid', rejection && { cells, reason: reasonOf(rejection) });
+      this.sink.finishRow(row, rejection ? 'rejected' : 'valid', rejection && { cells, reason: reasonOf(rejection) });
       return undefined;
     }
     return diff ? { ...provisional, source: { row, cells, diff } } : provisional;
@@ -85,9 +85,9 @@ export class RowHandler {
     const { row, cells, diff } = outcome.envelope.source;
     if (outcome.status === 'delivered') {
       if (diff) this.options.diff?.record(diff);
-      this.sink.settle(row, 'delivered');
+      this.sink.finishRow(row, 'delivered');
     } else if (outcome.status === 'rejected') {
-      this.sink.settle(row, 'rejected', { cells, reason: reasonOf(outcome.rejection) });
+      this.sink.finishRow(row, 'rejected', { cells, reason: reasonOf(outcome.rejection) });
     } else {
       this.sink.fail(row, outcome.error);
     }

@@ -1,6 +1,6 @@
 import { identify, type Attributes, type AttributeValue, type Operation, type PersonIdentifiers } from '@cioscale/core';
 import { CellError, convertCell, toUnixSeconds } from './convert.js';
-import { UsageError } from './errors.js';
+import { MissingColumnError } from './errors.js';
 import type { ColumnType, Mapping } from './mapping.js';
 
 /** The column the failed-rows file adds; ignored when such a file is imported again. */
@@ -28,12 +28,12 @@ interface AttributeColumn {
  * @param header - the CSV header row
  * @param mapping - renames, types, ignored columns and the kind of import
  * @param idColumn - identifier column of a people import; a column named `email` identifies by email
- * @throws {@link UsageError} when a column the import needs is not in the header
+ * @throws {@link MissingColumnError} when a column the import needs is not in the header
  */
 export function createRowMapper(header: readonly string[], mapping: Mapping, idColumn: string): RowMapper {
   const indexOf = (column: string, what: string): number => {
     const index = header.indexOf(column);
-    if (index < 0) throw new UsageError(`${what} column "${column}" is not in the header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
+    if (index < 0) throw new MissingColumnError(`${what} column "${column}" is not in the header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
     return index;
   };
   const width = header.length;

@@ -1,10 +1,10 @@
 import { basename, join } from 'node:path';
-import { AuthenticationError, createPullSource, deliver, PipelineMetrics, TokenBucket, type Envelope } from '@cioscale/core';
+import { createPullSource, deliver, PipelineMetrics, TokenBucket, type Envelope } from '@cioscale/core';
 import { ignoreElements, Observable, type Subscription } from 'rxjs';
 import { fileIdentity, readCheckpoint, statePaths, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { openCsv, type CsvRow } from './csvSource.js';
 import { DiffStore } from './diffStore.js';
-import { ImportError } from './errors.js';
+import { CheckpointError, ImportFileError } from './errors.js';
 import { FailedRowsWriter } from './failedRows.js';
 import { RowHandler, type RowCounts, type RowRef, type RowSink } from './rowHandler.js';
 import { createRowMapper } from './rowMapper.js';
@@ -47,7 +47,9 @@ export function startImport(options: ImportOptions, reporter: ProgressReporter):
 async function run(options: ImportOptions, reporter: ProgressReporter, onStoppable: (stop: () => void) => void): Promise<ImportSummary> {
   const startedAt = Date.now();
   const counts: RowCounts = { rows: 0, delivered: 0, rejected: 0, failed: 0, skipped: 0, valid: 0 };
-  const metrics = new PipelineMetrics();
+  const bucket = new TokenBucket({ rate: options.rate });
+  // the pipeline records into it; its snapshots show this bucket's budget
+  const metrics = new PipelineMetrics(undefined, bucket);
   const paths = statePaths(options.file, options.stateDir);
   const failedPath = options.failedPath ?? join(paths.dir, `${basename(options.file)}.failed.csv`);
   let target: OpenTarget | undefined;
@@ -94,7 +96,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     const pull = createPullSource(csv.chunks, { highWaterMark, size: (chunk) => chunk.length });
     const watermark = new Watermark(resumedFrom, (row) => writer.pass(row));
     const sink: RowSink = {
-      settle(row, result, failure) {
+      finishRow(row, result, failure) {
         counts[result] += 1;
         if (failure) writer.add(row, failure.cells, failure.reason);
         watermark.complete(row);
@@ -136,7 +138,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     const outcomes$ = target
       ? deliver(envelopes$, {
           transport: target.transport.send,
-          tokenSource: new TokenBucket({ rate: options.rate }),
+          tokenSource: bucket,
           concurrency: options.concurrency,
           metrics,
           batch: { maxOperations: options.batchSize, maxWaitMs: 100 },
@@ -213,7 +215,7 @@ function fileIdentityOrThrow(file: string): Checkpoint['file'] {
   try {
     return fileIdentity(file);
   } catch (error) {
-    throw new ImportError('CIO_IMPORT_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ImportFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 
@@ -228,7 +230,7 @@ function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, i
     return undefined;
   }
   if (previous.file.size !== identity.size || previous.file.mtimeMs !== identity.mtimeMs) {
-    throw new ImportError('CIO_IMPORT_CHECKPOINT', `--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
+    throw new CheckpointError(`--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
   }
   if (previous.complete) {
     reporter.notice(`--resume: the checkpoint says all ${previous.rowsDone} rows are done; nothing to send`);
@@ -246,7 +248,6 @@ function loadDiff(path: string, target: string, reporter: ProgressReporter): Dif
 }
 
 function fatalReason(error: unknown): string {
-  if (error instanceof AuthenticationError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }
