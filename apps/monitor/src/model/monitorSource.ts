@@ -46,8 +46,8 @@ export interface MonitorBackend {
 
 /**
  * Everything the monitor reads from and does to Redis, through the queue package's readers (which own every
- * key, script and BullMQ queue): a reading never throws — a lost Redis gives a `connected: false` snapshot, and the
- * connection's own retry brings it back.
+ * key, script and BullMQ queue). A reading never throws — a lost Redis gives a `connected: false` snapshot,
+ * and the connection's own retry brings it back.
  */
 export class MonitorSource implements MonitorBackend {
   private readonly redis: RedisClient;
