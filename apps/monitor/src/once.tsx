@@ -1,19 +1,17 @@
 import { renderToString } from 'ink';
+import { lastValueFrom, takeWhile, type SchedulerLike } from 'rxjs';
 import { MonitorScreen } from './components/MonitorScreen.js';
-import { advance, type MonitorState } from './model/advance.js';
-import type { MonitorBackend } from './model/monitorSource.js';
+import { foldSnapshots } from './model/advance.js';
+import { monitorSnapshots, type SnapshotReader } from './model/monitorSnapshots.js';
 import type { MonitorView } from './model/view.js';
 
 /**
- * Two readings `intervalMs` apart — rates need two — folded into one view. Used by `--once` and by
- * the demo's non-interactive run.
+ * Two readings `intervalMs` apart — rates need two — folded into one view; one only when Redis did not
+ * answer. Used by `--once` and by the demo's non-interactive run.
  */
-export async function readOnce(backend: Pick<MonitorBackend, 'read'>, intervalMs: number): Promise<MonitorView> {
-  let state: MonitorState | undefined = advance(undefined, await backend.read());
-  if (state.view.connected) {
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    state = advance(state, await backend.read());
-  }
+export async function readOnce(backend: SnapshotReader, intervalMs: number, scheduler?: SchedulerLike): Promise<MonitorView> {
+  const snapshots = monitorSnapshots(backend, { intervalMs, ...(scheduler && { scheduler }) });
+  const state = await lastValueFrom(snapshots.pipe(takeWhile((snapshot, index) => index === 0 && snapshot.connected, true), foldSnapshots()));
   return state.view;
 }
 

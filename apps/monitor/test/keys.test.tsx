@@ -45,20 +45,20 @@ describe('keys', () => {
     const app = start();
     await screenShows(app, '/100 req/s');
     app.stdin.write('+');
-    await waitFor('budget 110 in Redis', async () => (await readBudget(fixture.admin, 'default', fixture.namespace)).ceiling === 110, 10_000);
+    await waitFor('budget 110 in Redis', async () => (await readBudget(fixture.admin, 'default', fixture.namespace))?.ceiling === 110, 10_000);
     await screenShows(app, '/110 req/s');
     app.stdin.write('-');
     app.stdin.write('-');
-    await waitFor('budget 90 in Redis', async () => (await readBudget(fixture.admin, 'default', fixture.namespace)).ceiling === 90, 10_000);
+    await waitFor('budget 90 in Redis', async () => (await readBudget(fixture.admin, 'default', fixture.namespace))?.ceiling === 90, 10_000);
     await screenShows(app, 'budget of default: 100 → 90 req/s');
     app.stdin.write('\t');
     await screenShows(app, 'throughput · eu ·');
     app.stdin.write('+');
-    await waitFor('eu budget 60 in Redis', async () => (await readBudget(fixture.admin, 'eu', fixture.namespace)).ceiling === 60, 10_000);
+    await waitFor('eu budget 60 in Redis', async () => (await readBudget(fixture.admin, 'eu', fixture.namespace))?.ceiling === 60, 10_000);
     // keys typed faster than Ink reads them arrive as one chunk: each still counts
     app.stdin.write('++');
-    await waitFor('eu budget 80 in Redis', async () => (await readBudget(fixture.admin, 'eu', fixture.namespace)).ceiling === 80, 10_000);
-    expect((await readBudget(fixture.admin, 'default', fixture.namespace)).ceiling).toBe(90);
+    await waitFor('eu budget 80 in Redis', async () => (await readBudget(fixture.admin, 'eu', fixture.namespace))?.ceiling === 80, 10_000);
+    expect((await readBudget(fixture.admin, 'default', fixture.namespace))?.ceiling).toBe(90);
   });
 
   it('p pauses the selected queue for the whole fleet and resumes it', async () => {

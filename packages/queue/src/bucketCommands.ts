@@ -1,8 +1,8 @@
-import { CONFIGURE_SCRIPT, PEEK_SCRIPT, PENALIZE_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
+import { CONFIGURE_SCRIPT, PEEK_SCRIPT, PENALIZE_SCRIPT, READ_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
 import type { RedisClient } from './connection.js';
 
-/** A bucket script's reply: `[waitMs, rate, ceiling, tokens, pausedUntil]`. */
-export type BucketReply = [number, string, string, string, string];
+/** A bucket script's reply: `[waitMs, rate, ceiling, tokens, pausedUntil, burst]`. */
+export type BucketReply = [number, string, string, string, string, string];
 
 type BucketCommand = (bucket: string, paused: string, ...args: (string | number)[]) => Promise<BucketReply>;
 
@@ -14,9 +14,19 @@ export interface BucketCommands {
   readonly setBudget: BucketCommand;
   readonly peek: BucketCommand;
   readonly configure: BucketCommand;
+  /** The read-only script: `null` when there is no bucket; the first slot is the remaining pause, ms. */
+  readonly read: (bucket: string, paused: string) => Promise<BucketReply | null>;
 }
 
-const SCRIPTS = { cioBucketTake: TAKE_SCRIPT, cioBucketPenalize: PENALIZE_SCRIPT, cioBucketReward: REWARD_SCRIPT, cioBucketSetBudget: SET_BUDGET_SCRIPT, cioBucketPeek: PEEK_SCRIPT, cioBucketConfigure: CONFIGURE_SCRIPT };
+const SCRIPTS = {
+  cioBucketTake: TAKE_SCRIPT,
+  cioBucketPenalize: PENALIZE_SCRIPT,
+  cioBucketReward: REWARD_SCRIPT,
+  cioBucketSetBudget: SET_BUDGET_SCRIPT,
+  cioBucketPeek: PEEK_SCRIPT,
+  cioBucketConfigure: CONFIGURE_SCRIPT,
+  cioBucketRead: READ_SCRIPT,
+};
 
 /** Defines the scripts on `redis` (once; later calls reuse them) and returns them. */
 export function bucketCommands(redis: RedisClient): BucketCommands {
@@ -32,5 +42,6 @@ export function bucketCommands(redis: RedisClient): BucketCommands {
     setBudget: bind('cioBucketSetBudget'),
     peek: bind('cioBucketPeek'),
     configure: bind('cioBucketConfigure'),
+    read: bind('cioBucketRead') as BucketCommands['read'],
   };
 }

@@ -4,20 +4,30 @@
  *
  * KEYS[1] is the bucket hash (`ceiling`, `rate`, `burst`, `tokens`, `ts`, `growth`, `configured_by_env`), KEYS[2] the
  * "paused until" key whose value is the end of the pause (ms) and whose PX expiry ends it.
- * Every script starts with the same prelude: load (or create) the bucket and refill it up to now.
- * Numbers go back as strings: Redis would truncate Lua floats to integers.
+ * Every script loads the bucket and refills it up to now with the same code ({@link READ_SCRIPT}, which writes
+ * nothing, included), so the refill arithmetic exists once. Numbers go back as strings: Redis would truncate
+ * Lua floats to integers.
  */
 
-// ARGV[1] ceiling (req/s) and ARGV[2] burst create a missing bucket; an existing one keeps its budget,
-// so a budget changed live in Redis wins over every worker's configuration.
-const PRELUDE = `
+// The bucket as stored; `ceiling` is nil when there is no bucket yet.
+const LOAD = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local b = redis.call('HMGET', KEYS[1], 'ceiling', 'rate', 'burst', 'tokens', 'ts', 'growth')
 local ceiling, rate, burst, tokens, ts, growth = tonumber(b[1]), tonumber(b[2]), tonumber(b[3]), tonumber(b[4]), tonumber(b[5]), tonumber(b[6])
+`;
+
+// ARGV[1] ceiling (req/s) and ARGV[2] burst create a missing bucket; an existing one keeps its budget,
+// so a budget changed live in Redis wins over every worker's configuration.
+const CREATE_MISSING = `
 if not ceiling then
   ceiling = tonumber(ARGV[1]); rate = ceiling; burst = tonumber(ARGV[2]); tokens = burst; ts = now; growth = now
 end
+`;
+
+// Refills the tokens to now, reads the pause, and defines how every script saves and replies:
+// `[wait, rate, ceiling, tokens, pausedUntil, burst]`.
+const REFILL = `
 -- time only moves forward: a failover to a replica with a slower clock must not take tokens away
 if now > ts then
   tokens = math.min(burst, tokens + (now - ts) * rate / 1000)
@@ -31,11 +41,14 @@ end
 local function reply(wait)
   local pausedUntil = 0
   if pttl > 0 then pausedUntil = now + pttl end
-  return { wait, tostring(rate), tostring(ceiling), tostring(tokens), tostring(pausedUntil) }
+  return { wait, tostring(rate), tostring(ceiling), tostring(tokens), tostring(pausedUntil), tostring(burst) }
 end
 `;
 
-/** Takes one token: replies `[waitMs, rate, ceiling, tokens, pausedUntil]`; `waitMs` 0 means granted. */
+// What the scripts that act on the bucket start with: a missing bucket is created, then refilled.
+const PRELUDE = `${LOAD}${CREATE_MISSING}${REFILL}`;
+
+/** Takes one token: replies `[waitMs, rate, ceiling, tokens, pausedUntil, burst]`; `waitMs` 0 means granted. */
 export const TAKE_SCRIPT = `${PRELUDE}
 if pttl > 0 then save(); return reply(pttl) end
 if tokens >= 1 then
@@ -111,8 +124,18 @@ redis.call('HSET', KEYS[1], 'configured_by_env', ARGV[5])
 return reply(applied)
 `;
 
-/** Reads the bucket as of now without taking anything. */
+/** Reads the bucket as of now without taking anything, creating it if missing (a worker's `refresh()`). */
 export const PEEK_SCRIPT = `${PRELUDE}
 save()
 return reply(0)
+`;
+
+/**
+ * Reads the bucket as of now and writes nothing — not the refill, not a missing bucket (a monitor watches a
+ * budget it does not own). Replies nil without a bucket, else `reply(remaining pause ms)`. No ARGV.
+ */
+export const READ_SCRIPT = `${LOAD}
+if not ceiling then return false end
+${REFILL}
+return reply(pttl)
 `;

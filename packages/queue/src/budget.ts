@@ -35,10 +35,34 @@ export async function applyConfiguredBudget(
   return { applied: Number(reply[0]) === 1, state: toState(reply) };
 }
 
-/** Reads a workspace's budget without taking a token (creates it at core's `DEFAULT_BUDGET`, 100 req/s, burst 10, if missing). */
-export async function readBudget(redis: RedisClient, workspace: string, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
+/** A workspace's token bucket as {@link readBudget} found it. */
+export interface BudgetReading {
+  /** The budget, requests/s. */
+  readonly ceiling: number;
+  /** The rate in force after 429s (AIMD), requests/s; equals `ceiling` when healthy. */
+  readonly rate: number;
+  readonly burst: number;
+  /** Tokens as of the last take, refilled to Redis's clock at read time. */
+  readonly tokens: number;
+  /** End of the fleet-wide pause after a 429, ms since the epoch on the reader's clock; 0 when not paused. */
+  readonly pausedUntil: number;
+}
+
+/**
+ * Reads a workspace's budget as of now and writes nothing: the tokens are refilled by the bucket scripts'
+ * own code, but not saved, and a missing bucket stays missing — a monitor must not create a budget it only
+ * watches (that is the workers' configuration, or {@link setBudget}).
+ *
+ * @returns `null` until a worker (or `setBudget`) has created the bucket
+ * @example (await readBudget(redis, 'default'))?.ceiling // 100
+ */
+export async function readBudget(redis: RedisClient, workspace: string, namespace = DEFAULT_NAMESPACE): Promise<BudgetReading | null> {
   const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
-  return toState(await bucketCommands(redis).peek(keys.bucket, keys.paused, DEFAULT_BUDGET.rate, DEFAULT_BUDGET.burst));
+  const reply = await bucketCommands(redis).read(keys.bucket, keys.paused);
+  if (reply === null) return null;
+  const [pauseMs, rate, ceiling, tokens, , burst] = reply;
+  // Redis measures how long the pause lasts; its end goes on this host's clock, the one a reader compares it with
+  return { ceiling: Number(ceiling), rate: Number(rate), burst: Number(burst), tokens: Number(tokens), pausedUntil: pauseMs > 0 ? Date.now() + Number(pauseMs) : 0 };
 }
 
 function toState([, rate, ceiling, tokens, pausedUntil]: BucketReply): TokenSourceState {

@@ -14,11 +14,16 @@ export { bullJobOptions, type OperationJobData, type OperationJobOptions } from 
 
 // The fleet-wide budget.
 export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';
-export { applyConfiguredBudget, readBudget, setBudget } from './budget.js';
+export { applyConfiguredBudget, readBudget, setBudget, type BudgetReading } from './budget.js';
 
 // Consuming, dead letter, metrics.
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';
 export type { Pending, Verdict } from './jobFate.js';
 export { DeadLetter, type DeadLetterRecord } from './deadLetter.js';
 export { replayDeadLetters, type ReplayOptions } from './replay.js';
-export { aggregateReports, MetricsChannel, type FleetTotals, type WorkerReport } from './metricsChannel.js';
+export { MetricsChannel, type WorkerReport } from './metricsChannel.js';
+
+// Watching the fleet (the monitor): reading writes nothing; only `QueueShards.setPaused` and `setBudget` act.
+export { QueueShards, type JobCounts, type QueueReading } from './queueShards.js';
+export { readDeadLetterSamples, type DeadLetterSample, type DeadLetterSummary } from './readDeadLetterSamples.js';
+export { readLiveWorkers, type WorkerReading } from './readLiveWorkers.js';

@@ -56,34 +56,3 @@ export class MetricsChannel {
     return values.filter((value): value is string => value !== null).map((value) => JSON.parse(value) as WorkerReport);
   }
 }
-
-/** Fleet totals of one workspace: counters summed, latency percentiles the worst of the workers. */
-export interface FleetTotals {
-  readonly workers: number;
-  readonly delivered: number;
-  readonly rejected: number;
-  readonly failed: number;
-  readonly requests: number;
-  readonly rateLimited: number;
-  readonly inFlight: number;
-  /** Highest p99 request latency among the workers, ms. */
-  readonly p99Ms: number;
-}
-
-/** Sums the reports of every worker for `workspace`. */
-export function aggregateReports(reports: readonly WorkerReport[], workspace: string): FleetTotals {
-  const totals = { workers: 0, delivered: 0, rejected: 0, failed: 0, requests: 0, rateLimited: 0, inFlight: 0, p99Ms: 0 };
-  for (const report of reports) {
-    const snapshot = report.workspaces[workspace];
-    if (!snapshot) continue;
-    totals.workers += 1;
-    totals.delivered += snapshot.delivered;
-    totals.rejected += snapshot.rejected;
-    totals.failed += snapshot.failed;
-    totals.requests += snapshot.requests;
-    totals.rateLimited += snapshot.rateLimited;
-    totals.inFlight += snapshot.inFlight;
-    totals.p99Ms = Math.max(totals.p99Ms, snapshot.latency.p99);
-  }
-  return totals;
-}

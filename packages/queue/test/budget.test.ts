@@ -20,7 +20,7 @@ describe('applyConfiguredBudget (CIO_RATE_LIMIT at worker start)', () => {
     await setBudget(ctx.redis, 'w', { rate: 40 }, namespace);
     const restart = await applyConfiguredBudget(ctx.redis, 'w', { rate: 100, burst: 10 }, namespace);
     expect(restart.applied).toBe(false);
-    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(40);
+    expect((await readBudget(ctx.redis, 'w', namespace))?.ceiling).toBe(40);
   });
 
   it('applies a new configured budget over a live one: a fleet restarted with a new CIO_RATE_LIMIT gets it', async () => {
@@ -29,13 +29,13 @@ describe('applyConfiguredBudget (CIO_RATE_LIMIT at worker start)', () => {
     await setBudget(ctx.redis, 'w', { rate: 40 }, namespace);
     const changed = await applyConfiguredBudget(ctx.redis, 'w', { rate: 60, burst: 10 }, namespace);
     expect(changed.applied).toBe(true);
-    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(60);
+    expect((await readBudget(ctx.redis, 'w', namespace))?.ceiling).toBe(60);
     // the rest of the fleet, started with the same new value, changes nothing
     await setBudget(ctx.redis, 'w', { rate: 30 }, namespace);
     expect((await applyConfiguredBudget(ctx.redis, 'w', { rate: 60, burst: 10 }, namespace)).applied).toBe(false);
-    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(30);
+    expect((await readBudget(ctx.redis, 'w', namespace))?.ceiling).toBe(30);
     // a changed burst alone is a new configuration too
     expect((await applyConfiguredBudget(ctx.redis, 'w', { rate: 60, burst: 20 }, namespace)).applied).toBe(true);
-    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(60);
+    expect((await readBudget(ctx.redis, 'w', namespace))?.ceiling).toBe(60);
   });
 });

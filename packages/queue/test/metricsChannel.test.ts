@@ -1,6 +1,6 @@
 import { PipelineMetrics } from '@cioscale/core';
 import { describe, expect, it } from 'vitest';
-import { aggregateReports, MetricsChannel } from '../src/index.js';
+import { MetricsChannel, readLiveWorkers } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
 import { useTestRedis } from './support/useTestRedis.js';
 
@@ -18,7 +18,9 @@ describe('MetricsChannel', () => {
     };
     await channel.publish({ workerId: 'a', host: 'h', pid: 1, startedAt: 0, workspaces: { default: snapshot(10) } });
     await channel.publish({ workerId: 'b', host: 'h', pid: 2, startedAt: 0, workspaces: { default: snapshot(5) } });
-    const totals = aggregateReports(await channel.list(), 'default');
+    const live = await readLiveWorkers(channel);
+    const sum = (field: 'delivered' | 'requests' | 'rateLimited'): number => live.reduce((total, worker) => total + (worker.workspaces['default']?.[field] ?? 0), 0);
+    const totals = { workers: live.length, delivered: sum('delivered'), requests: sum('requests'), rateLimited: sum('rateLimited') };
     expect(totals).toMatchObject({ workers: 2, delivered: 15, requests: 2, rateLimited: 2 });
     await channel.withdraw('a');
     expect((await channel.list()).map((report) => report.workerId)).toEqual(['b']);

@@ -54,7 +54,7 @@ describe('RedisTokenSource', () => {
     await setBudget(ctx.redis, 'w', { rate: 20, burst: 2 }, namespace);
     const granted = await grantedWithin([source], 1_000);
     expect(granted).toBeLessThanOrEqual(20 + 2 + 1);
-    expect((await readBudget(ctx.redis, 'w', namespace)).ceiling).toBe(20);
+    expect((await readBudget(ctx.redis, 'w', namespace))?.ceiling).toBe(20);
   });
 
   it('grows the rate back after a 429 as successes are reported', async () => {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Subject } from 'rxjs';
 import { advance, type AdvanceOptions, type MonitorState } from '../model/advance.js';
-import type { MonitorBackend } from '../model/monitorSource.js';
+import { monitorSnapshots, type SnapshotReader } from '../model/monitorSnapshots.js';
 
 /** What {@link useMonitor} returns. */
 export interface MonitorPolling {
@@ -11,36 +12,18 @@ export interface MonitorPolling {
 }
 
 /**
- * Reads the backend every `intervalMs` and folds each reading into the model. Readings never overlap: the
- * next one is scheduled when the last returns, so a slow Redis slows the monitor instead of piling up
- * commands. How often the screen is redrawn is Ink's `maxFps`, not this.
+ * Folds the backend's {@link monitorSnapshots} (a reading every `intervalMs`, never two at once) into the
+ * model while the component is mounted. How often the screen is redrawn is Ink's `maxFps`, not this.
  */
-export function useMonitor(backend: Pick<MonitorBackend, 'read'>, intervalMs: number, options: AdvanceOptions = {}): MonitorPolling {
+export function useMonitor(backend: SnapshotReader, intervalMs: number, options: AdvanceOptions = {}): MonitorPolling {
   const [state, setState] = useState<MonitorState | undefined>(undefined);
-  const wake = useRef<() => void>(() => undefined);
+  const [refreshes] = useState(() => new Subject<void>());
   const optionsRef = useRef(options);
   optionsRef.current = options;
   useEffect(() => {
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    let reading = false;
-    const tick = async (): Promise<void> => {
-      if (stopped || reading) return;
-      reading = true;
-      clearTimeout(timer);
-      const snapshot = await backend.read();
-      reading = false;
-      if (stopped) return;
-      setState((previous) => advance(previous, snapshot, optionsRef.current));
-      timer = setTimeout(() => void tick(), intervalMs);
-    };
-    wake.current = () => void tick();
-    void tick();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [backend, intervalMs]);
-  const refresh = useCallback(() => wake.current(), []);
+    const subscription = monitorSnapshots(backend, { intervalMs, refresh: refreshes }).subscribe((snapshot) => setState((previous) => advance(previous, snapshot, optionsRef.current)));
+    return () => subscription.unsubscribe();
+  }, [backend, intervalMs, refreshes]);
+  const refresh = useCallback(() => refreshes.next(), [refreshes]);
   return { state, refresh };
 }

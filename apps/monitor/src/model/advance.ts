@@ -1,4 +1,5 @@
 import type { LatencyPercentiles } from '@cioscale/core';
+import { scan, type OperatorFunction } from 'rxjs';
 import { addRates, NO_RATES, ratesOf, sampleReport, type CounterRates, type CounterSamples } from './counterRates.js';
 import { addDepthSample, depthTrend, type DepthSample } from './depthTrend.js';
 import { queueDepth, type MonitorSnapshot, type WorkerReading, type WorkspaceReading } from './snapshot.js';
@@ -68,6 +69,11 @@ export function advance(state: MonitorState | undefined, snapshot: MonitorSnapsh
     return { id: worker.id, host: worker.host, pid: worker.pid, workspaces: names, inFlight, operationsPerSecond: rates.delivered, requestsPerSecond: rates.requests, lastSeenMs: Math.max(0, snapshot.at - worker.lastSeen) };
   });
   return { view: { ...base, lastConnectedAt: snapshot.at, workspaces, workers }, samples, depths, histories };
+}
+
+/** {@link advance} as an operator: folds each snapshot into the state and emits the state. */
+export function foldSnapshots(options: AdvanceOptions = {}): OperatorFunction<MonitorSnapshot, MonitorState> {
+  return scan<MonitorSnapshot, MonitorState, undefined>((state, snapshot) => advance(state, snapshot, options), undefined);
 }
 
 function fleetFigures(serving: readonly WorkerReading[], reading: WorkspaceReading): { latency: LatencyPercentiles; inFlight: number } {

@@ -1,8 +1,17 @@
-import { checkName, createRedisClient, DEFAULT_NAMESPACE, describeRedisTarget, MetricsChannel, setBudget, type RedisClient, type RedisTarget } from '@cioscale/queue';
-import { readBucket } from './readBudget.js';
-import { readDeadLetters } from './readDeadLetters.js';
-import { MonitoredQueues } from './readQueues.js';
-import { readWorkers } from './readWorkers.js';
+import {
+  checkName,
+  createRedisClient,
+  DEFAULT_NAMESPACE,
+  describeRedisTarget,
+  MetricsChannel,
+  QueueShards,
+  readBudget,
+  readDeadLetterSamples,
+  readLiveWorkers,
+  setBudget,
+  type RedisClient,
+  type RedisTarget,
+} from '@cioscale/queue';
 import type { MonitorSnapshot, WorkspaceReading } from './snapshot.js';
 
 /** A workspace to watch. */
@@ -27,20 +36,23 @@ export interface MonitorSourceOptions {
 
 /** What the screen needs from Redis: readings and the two actions. {@link MonitorSource} is the real one. */
 export interface MonitorBackend {
+  /** One snapshot; never rejects (a failed reading is a `connected: false` snapshot). */
   read(): Promise<MonitorSnapshot>;
+  /** The snapshot of a reading that failed with `error` after starting at `at`. */
+  disconnected(error: unknown, at: number): MonitorSnapshot;
   setBudget(workspace: string, rate: number): Promise<void>;
   setPaused(workspace: string, shard: number, paused: boolean): Promise<void>;
 }
 
 /**
- * Everything the monitor reads from and does to Redis. Reads go through the queue package's key builders,
- * readers and BullMQ; a reading never throws — a lost Redis gives a `connected: false` snapshot, and the
- * connection's own retry brings it back.
+ * Everything the monitor reads from and does to Redis, through the queue package's readers (which own every
+ * key, script and BullMQ queue). A reading never throws — a lost Redis gives a `connected: false` snapshot,
+ * and the connection's own retry brings it back.
  */
 export class MonitorSource implements MonitorBackend {
   private readonly redis: RedisClient;
   private readonly namespace: string;
-  private readonly queues: MonitoredQueues;
+  private readonly queues: QueueShards;
   private readonly channel: MetricsChannel;
   private readonly described: string;
   private lastError: string | undefined;
@@ -52,26 +64,31 @@ export class MonitorSource implements MonitorBackend {
     // the producer role fails fast while Redis is away, so a reading reports it instead of queueing commands
     this.redis = createRedisClient(options.redis, 'producer');
     this.redis.on('error', (error: Error) => void (this.lastError = error.message));
-    this.queues = new MonitoredQueues(this.redis, this.namespace);
+    this.queues = new QueueShards(this.redis, this.namespace);
     this.channel = new MetricsChannel(this.redis, { namespace: this.namespace });
   }
 
   /** Reads one snapshot of queues, budgets, dead letters and workers. */
   async read(): Promise<MonitorSnapshot> {
     const at = Date.now();
-    const base = { at, redis: this.described, namespace: this.namespace };
     const timeoutMs = this.options.timeoutMs ?? 2_000;
     try {
       await this.ready(timeoutMs);
-      const workers = await withTimeout(readWorkers(this.channel), timeoutMs);
+      const workers = await withTimeout(readLiveWorkers(this.channel), timeoutMs);
       const watched = new Map<string, number>();
       for (const workspace of this.options.workspaces ?? []) watched.set(workspace.name, workspace.shards ?? 1);
       for (const worker of workers) for (const name of Object.keys(worker.workspaces)) if (!watched.has(name)) watched.set(name, 1);
       const workspaces = await withTimeout(Promise.all([...watched].map(([name, shards]) => this.readWorkspace(name, shards))), timeoutMs);
-      return { ...base, connected: true, workspaces, workers };
+      return { at, redis: this.described, namespace: this.namespace, connected: true, workspaces, workers };
     } catch (error) {
-      return { ...base, connected: false, error: this.lastError ?? (error instanceof Error ? error.message : String(error)), workspaces: [], workers: [] };
+      return this.disconnected(error, at);
     }
+  }
+
+  /** What a failed reading shows: the connection's own error when it has one (it says more than a timeout). */
+  disconnected(error: unknown, at: number): MonitorSnapshot {
+    const message = this.lastError ?? (error instanceof Error ? error.message : String(error));
+    return { at, redis: this.described, namespace: this.namespace, connected: false, error: message, workspaces: [], workers: [] };
   }
 
   /** Sets the budget of `workspace` to `rate` requests/s; every worker follows within a second. */
@@ -91,11 +108,10 @@ export class MonitorSource implements MonitorBackend {
   }
 
   private async readWorkspace(name: string, shards: number): Promise<WorkspaceReading> {
-    const locations = Array.from({ length: shards }, (_, shard) => this.queues.location(name, shard));
     const [budget, queues, deadLetters] = await Promise.all([
-      readBucket(this.redis, this.namespace, name),
+      readBudget(this.redis, name, this.namespace),
       this.queues.read(name, shards),
-      readDeadLetters(this.redis, locations, this.options.deadLetterSamples ?? 5),
+      readDeadLetterSamples(this.redis, name, { shards, limit: this.options.deadLetterSamples ?? 5, namespace: this.namespace }),
     ]);
     return { name, budget, queues, deadLetters };
   }
