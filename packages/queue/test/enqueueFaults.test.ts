@@ -1,20 +1,14 @@
 import { identify, track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
-import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectRedis, createConsumer, createProducer, createRedisClient, defaultWorkspace, QueueUnavailableError, type Producer } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
 import { startRedis } from './support/redisServer.js';
 import { startTcpProxy } from './support/tcpProxy.js';
+import { useTestEmulator } from './support/useTestEmulator.js';
 import { waitFor } from './support/waitFor.js';
 
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ workspaces: ['site:key'], rate: 100 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const testEmulator = useTestEmulator();
 
 /** Retries `enqueue` as a producer's caller would until Redis takes it. */
 async function enqueueUntilAccepted(producer: Producer, request: Parameters<Producer['enqueue']>[0]): Promise<string> {
@@ -31,6 +25,7 @@ async function enqueueUntilAccepted(producer: Producer, request: Parameters<Prod
 
 describe('enqueue under faults', () => {
   it('an enqueue retried with the same sourceKey is a no-op, across a Redis restart too: one job, one event in the ledger', async () => {
+    const emulator = testEmulator();
     const server = await startRedis({ persistent: true });
     const namespace = freshNamespace();
     const producer = createProducer({ redis: server.url, namespace });

@@ -1,21 +1,15 @@
 import { track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
-import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConsumer, createProducer, defaultWorkspace, queueLocation, type DeadLetterRecord } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
 import { useTestRedis } from './support/useTestRedis.js';
+import { useTestEmulator } from './support/useTestEmulator.js';
 import { waitFor } from './support/waitFor.js';
 
 const ctx = useTestRedis();
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ workspaces: ['site:key'], rate: 100 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const testEmulator = useTestEmulator();
 
 const envelopeFields = (id: string) => ({ id, producedAt: 1_700_000_000_000, workspace: 'default' });
 
@@ -37,6 +31,7 @@ const shapes: { id: string; data: unknown; reason: string; field: string; messag
 
 describe('malformed jobs', () => {
   it('each shape is dead-lettered at its first attempt with a reason naming what is wrong; valid jobs are delivered on their first attempt', async () => {
+    const emulator = testEmulator();
     const namespace = freshNamespace();
     const location = queueLocation(namespace, 'default');
     const raw = new Queue(location.name, { connection: ctx.redis, prefix: location.prefix });

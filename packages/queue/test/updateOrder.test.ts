@@ -1,28 +1,23 @@
 import { identify, type IdentifyOperation } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
-import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createConsumer, createProducer, defaultWorkspace } from '../src/index.js';
 import { freshNamespace } from './support/names.js';
 import { useTestRedis } from './support/useTestRedis.js';
+import { useTestEmulator } from './support/useTestEmulator.js';
 import { waitFor } from './support/waitFor.js';
 
 const ctx = useTestRedis();
-let emulator: EmulatorHandle;
-beforeAll(async () => {
-  emulator = await startEmulator({ workspaces: ['site:key'], rate: 100 });
-});
-afterAll(async () => {
-  await emulator.close();
-});
+const testEmulator = useTestEmulator();
 
 const attributes = (id: string): Record<string, unknown> | undefined => {
-  const person = emulator.person(id);
+  const person = testEmulator().person(id);
   return 'attributes' in person ? person.attributes : undefined;
 };
 
 describe('updates never go back in time', () => {
   it('an identify retried after a newer identify of the same person does not overwrite it: the ledger keeps the newer value', async () => {
+    const emulator = testEmulator();
     const namespace = freshNamespace();
     // the retry of a failed attempt comes 3 s later, after the newer update
     const producer = createProducer({ redis: ctx.server.url, namespace, jobs: { attempts: 3, backoffMs: 3_000 } });
