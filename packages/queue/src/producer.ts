@@ -19,10 +19,11 @@ export interface ProducerOptions {
   /** How long the first enqueue waits for the first connection, in ms. Later enqueues never wait. @defaultValue 5_000 */
   readonly connectTimeoutMs?: number;
   /**
-   * How long an enqueue waits for Redis to confirm the write, in ms; past it the enqueue rejects with
-   * {@link QueueUnavailableError} (a frozen Redis, or one gone behind a proxy that keeps the connection open,
-   * never answers). The write may still have landed: enqueue again with the same `sourceKey` to be sure
-   * the operation is there exactly once. @defaultValue 5_000
+   * How long an enqueue waits for Redis to answer once its write is on the socket, in ms; past it the enqueue
+   * rejects with {@link QueueUnavailableError} (a frozen Redis, or one gone behind a proxy that keeps the
+   * connection open, never answers). The write may still have landed: enqueue again with the same `sourceKey`
+   * to be sure the operation is there exactly once. Applied to the connection the producer opens (ioredis
+   * `commandTimeout`); a client you pass in keeps its own setting. @defaultValue 5_000
    */
   readonly timeoutMs?: number;
   /** BullMQ options of every job. */
@@ -64,8 +65,8 @@ export interface Producer {
  * The job id is the envelope id (a ULID): deterministic with a `sourceKey`, so an enqueue retried after a
  * timeout adds no second job, and Customer.io deduplicates a re-sent event by the same id. Producers fail
  * fast: while Redis is unreachable `enqueue` throws {@link QueueUnavailableError} at once (no offline queue),
- * and a write Redis does not confirm within `timeoutMs` rejects with it too. Bounds: the first enqueue
- * settles within `connectTimeoutMs` + `timeoutMs`, every later one within `timeoutMs`.
+ * and a write Redis does not answer within `timeoutMs` rejects with it too. Bounds: the first enqueue
+ * settles within `connectTimeoutMs` + `timeoutMs`, every later one within `timeoutMs` of its write.
  *
  * @example
  * const producer = createProducer({ redis: process.env.REDIS_URL! });
@@ -76,7 +77,8 @@ export function createProducer(options: ProducerOptions): Producer {
   const workspaces = options.workspaces ?? [defaultWorkspace()];
   const owned = typeof options.redis === 'string' || 'cluster' in options.redis;
   const timeoutMs = options.timeoutMs ?? 5_000;
-  // ioredis drops its own copy of a command that timed out, so a frozen Redis cannot pile them up in memory
+  // the connection's command timeout, not a timer around the whole call: it starts when a command is written
+  // to the socket, so a big enqueueMany on a busy CPU is not cut short, and ioredis drops the timed-out command
   const redis = owned ? createRedisClient(options.redis as RedisTarget, 'producer', { commandTimeoutMs: timeoutMs }) : (options.redis as RedisClient);
   // without a listener ioredis prints every reconnection error; enqueue reports the state instead
   redis.on('error', () => undefined);
@@ -129,19 +131,16 @@ export function createProducer(options: ProducerOptions): Producer {
     const prepared = items.map((item) => prepare(item, now));
     const byQueue = new Map<Queue<OperationJobData>, OperationJobData[]>();
     for (const { queue, data } of prepared) byQueue.set(queue, [...(byQueue.get(queue) ?? []), data]);
-    const written = Promise.all(
-      [...byQueue].map(([queue, list]) => queue.addBulk(list.map((data) => ({ name: data.operation.action, data, opts: { ...jobOptions, jobId: data.id } })))),
-    );
-    // a write that outlives its timeout must not become an unhandled rejection later
-    written.catch(() => undefined);
     try {
-      if (!(await within(written, timeoutMs))) {
-        throw new QueueUnavailableError(`Redis did not confirm the enqueue within ${timeoutMs} ms; it may have landed — enqueue again with the same sourceKey to be sure it is there once`);
-      }
-      await written;
+      await Promise.all(
+        [...byQueue].map(([queue, list]) => queue.addBulk(list.map((data) => ({ name: data.operation.action, data, opts: { ...jobOptions, jobId: data.id } })))),
+      );
     } catch (error) {
-      if (error instanceof QueueUnavailableError) throw error;
-      throw new QueueUnavailableError(`enqueue failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const message = error instanceof Error ? error.message : String(error);
+      if (message === 'Command timed out') {
+        throw new QueueUnavailableError(`Redis did not answer the enqueue within ${timeoutMs} ms; it may have landed — enqueue again with the same sourceKey to be sure it is there once`, { cause: error });
+      }
+      throw new QueueUnavailableError(`enqueue failed: ${message}`, { cause: error });
     }
     return prepared.map(({ data }) => data.id);
   };
