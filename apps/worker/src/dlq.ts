@@ -1,11 +1,13 @@
 /**
  * `pnpm run dlq -- list|export|replay`: the dead letter of a workspace's queues.
  * Reads REDIS_URL / REDIS_CLUSTER_NODES, CIO_QUEUE_NAMESPACE and CIO_WORKSPACES_FILE like the worker.
+ * Exits 1 with a one-line reason when Redis is unreachable (after 3 s) or stops answering (5 s a command).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { cliArgv } from './argv.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { createRedisClient, DeadLetter, defaultWorkspace, loadWorkspaces, queueLocation, redisTargetFromEnv, replayDeadLetters, type OperationJobData } from '@cioscale/queue';
+import { connectRedis, DeadLetter, defaultWorkspace, loadWorkspaces, queueLocation, redisTargetFromEnv, replayDeadLetters, type OperationJobData } from '@cioscale/queue';
 
 const program = new Command('dlq').description('Inspect, export and replay dead-lettered operations.').option('-w, --workspace <name>', 'workspace', 'default');
 const positive = (value: string): number => {
@@ -20,7 +22,9 @@ async function withDeadLetters<T>(run: (entries: { deadLetter: DeadLetter; queue
   const name = program.opts<{ workspace: string }>().workspace;
   const workspace = (file ? loadWorkspaces(file) : [defaultWorkspace()]).find((candidate) => candidate.name === name);
   if (!workspace) throw new Error(`no workspace named "${name}"`);
-  const redis = createRedisClient(redisTargetFromEnv(), 'worker');
+  // the producer role fails fast: a command Redis does not answer rejects instead of waiting forever
+  const redis = await connectRedis(redisTargetFromEnv(), 'producer', { timeoutMs: 3_000 });
+  redis.on('error', () => undefined);
   const entries = Array.from({ length: workspace.shards }, (_, shard) => {
     const location = queueLocation(namespace, workspace.name, shard);
     return { deadLetter: new DeadLetter(redis, location), queue: new Queue<OperationJobData>(location.name, { connection: redis, prefix: location.prefix }) };
@@ -28,7 +32,8 @@ async function withDeadLetters<T>(run: (entries: { deadLetter: DeadLetter; queue
   try {
     return await run(entries);
   } finally {
-    await Promise.all(entries.map(({ queue }) => queue.close()));
+    // a Redis gone mid-command must not hold the exit
+    await Promise.race([Promise.all(entries.map(({ queue }) => queue.close())), sleep(1_000, undefined, { ref: false })]);
     redis.disconnect();
   }
 }

@@ -1,10 +1,12 @@
 /**
  * `pnpm run loadgen -- --rate N --duration S`: enqueues synthetic operations at a steady rate, for demos
  * and soak tests. Reads REDIS_URL / REDIS_CLUSTER_NODES, CIO_QUEUE_NAMESPACE and CIO_WORKSPACES_FILE like the worker.
+ * When Redis is unreachable (3 s at start) or stops answering (5 s a write), it exits 1 with one line saying
+ * why and how many operations Redis had confirmed.
  */
 import { randomBytes } from 'node:crypto';
 import { identify, track } from '@cioscale/core';
-import { createProducer, loadWorkspaces, redisTargetFromEnv } from '@cioscale/queue';
+import { createProducer, describeRedisTarget, loadWorkspaces, redisTargetFromEnv } from '@cioscale/queue';
 import { Command, InvalidArgumentError } from 'commander';
 import { cliArgv } from './argv.js';
 
@@ -23,7 +25,8 @@ const options = new Command('loadgen')
   .opts<{ rate: number; duration: number; people: number; workspace?: string }>();
 
 const file = process.env['CIO_WORKSPACES_FILE']?.trim();
-const producer = createProducer({ redis: redisTargetFromEnv(), namespace: process.env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio', ...(file && { workspaces: loadWorkspaces(file) }) });
+const target = redisTargetFromEnv();
+const producer = createProducer({ redis: target, connectTimeoutMs: 3_000, namespace: process.env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio', ...(file && { workspaces: loadWorkspaces(file) }) });
 const run = randomBytes(3).toString('hex');
 const tickMs = 100;
 const total = Math.round(options.rate * options.duration);
@@ -53,7 +56,8 @@ try {
   await enqueueUpTo(total);
   process.stdout.write(`enqueued ${sent} operations in ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
 } catch (error) {
-  process.stderr.write(`loadgen: ${error instanceof Error ? error.message : String(error)}\n`);
+  const reason = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`loadgen: ${reason} (redis ${describeRedisTarget(target)}); stopped after ${sent} of ${total} operations were enqueued\n`);
   process.exitCode = 1;
 } finally {
   await producer.close();

@@ -9,6 +9,7 @@ import { codeOf } from '@cioscale/core';
 import { createConsumer, createRedisClient, describeRedisTarget, MetricsChannel, type Consumer } from '@cioscale/queue';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { startHttpServer } from './httpServer.js';
+import { watchRedis } from './redisWatch.js';
 import { createWorkerMetrics } from './promMetrics.js';
 
 const log = (message: string): void => void process.stdout.write(`${new Date().toISOString()} ${message}\n`);
@@ -16,8 +17,7 @@ const log = (message: string): void => void process.stdout.write(`${new Date().t
 const config = loadConfig();
 
 const redis = createRedisClient(config.redis, 'worker');
-let redisDown = false;
-watchRedis();
+const redisWatch = watchRedis(redis, describeRedisTarget(config.redis), log);
 const metrics = createWorkerMetrics();
 const transports = config.workspaces.map((served) =>
   createTrackTransport({ siteId: served.siteId, apiKey: served.apiKey, region: served.region, ...(config.trackUrl && { url: config.trackUrl }), connections: config.requestConcurrency }),
@@ -36,8 +36,8 @@ const consumers: Consumer[] = config.workspaces.map((served, index) => {
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
     onError: (error) => {
-      // while Redis is down, watchRedis has said so once; BullMQ's own connections would repeat it
-      if (redisDown && isConnectionError(error)) return;
+      // while Redis is down, watchRedis has said so once and counts the rest; BullMQ's own connections would repeat it
+      if (redisWatch.absorb(error)) return;
       log(`worker ${name}: ${error instanceof Error ? error.message : String(error)}`);
     },
   });
@@ -45,7 +45,9 @@ const consumers: Consumer[] = config.workspaces.map((served, index) => {
   metrics.watch(consumer);
   consumer.fatal.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    const advice = codeOf(error) === 'CIO_AUTH' ? `Customer.io refused the credentials (${message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv}` : message;
+    const refused = codeOf(error) === 'CIO_AUTH';
+    const status = (error as { status?: number }).status;
+    const advice = refused ? `Customer.io refused the credentials (${status !== undefined ? `HTTP ${status}` : message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv} (region ${served.region})` : message;
     void shutdown(`fatal: workspace ${name}: ${advice}; held jobs go back to the queue untouched`, 1);
   });
   consumer.budget.then((budget) => {
@@ -88,24 +90,6 @@ async function shutdown(reason: string, code: number): Promise<void> {
   redis.disconnect();
   log(`drained; ${returned.reduce((sum, count) => sum + count, 0)} job(s) returned to the queue`);
   process.exit(code);
-}
-
-/** Says once that Redis is unreachable (readiness fails meanwhile) and once that it is back. */
-function watchRedis(): void {
-  redis.on('error', (error: Error) => {
-    if (redisDown) return;
-    redisDown = true;
-    log(`redis: cannot reach ${describeRedisTarget(config.redis)} (${error.message}); retrying, /readyz answers 503 until it is back`);
-  });
-  redis.on('ready', () => {
-    if (redisDown) log(`redis: connected to ${describeRedisTarget(config.redis)}`);
-    redisDown = false;
-  });
-}
-
-function isConnectionError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (typeof code === 'string' && /^E[A-Z]+$/.test(code)) || (error instanceof Error && /Connection is closed|connect E[A-Z]+/.test(error.message));
 }
 
 function loadConfig(): WorkerConfig {

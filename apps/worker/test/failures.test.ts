@@ -21,6 +21,8 @@ describe('the worker when Customer.io says no', () => {
     expect(await worker!.exited).toBe(1);
     expect(worker!.output()).toMatch(/fatal: workspace default: Customer\.io refused the credentials \(.*401.*\); check CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY/);
     expect(worker!.output()).not.toContain(wrongKey);
+    // said once, not once by the transport and again by the worker
+    expect(worker!.output().split('refused the credentials').length - 1).toBe(1);
     const queue = producer.queues.get('default')![0]!;
     expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toMatchObject({ waiting: 200, active: 0, completed: 0, failed: 0, delayed: 0 });
     for (const job of await queue.getWaiting(0, -1)) expect(job.attemptsMade).toBe(0);

@@ -10,6 +10,7 @@ export { validateOperation } from './validate.js';
 export * from './envelope.js';
 export { createEnvelope, type EnvelopeSource } from './createEnvelope.js';
 export { eventId, randomEventId } from './eventId.js';
+export { stampTimestamp } from './stampTimestamp.js';
 export * from './outcome.js';
 export { AuthenticationError, CioscaleError, codeOf, ConfigurationError, OperationTooLargeError, RetriesExhaustedError, TokenSourceEmptyError } from './errors.js';
 export {

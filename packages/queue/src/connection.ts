@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { ConfigurationError } from '@cioscale/core';
+import { QueueUnavailableError } from './errors.js';
 
 /** Where Redis is: a `redis://` / `rediss://` URL, or the seed nodes of a Redis Cluster. */
 export type RedisTarget = string | { readonly cluster: readonly string[]; readonly password?: string; readonly tls?: boolean };
@@ -10,11 +11,18 @@ export type RedisClient = Redis | Cluster;
 /**
  * Who uses the connection. BullMQ's production guidance differs by role:
  * - `producer`: fail fast. `enableOfflineQueue: false` and `maxRetriesPerRequest: 1`, so an enqueue
- *   while Redis is down throws instead of piling up in memory.
+ *   while Redis is down throws instead of piling up in memory, and a command Redis does not answer
+ *   (frozen, or gone behind a proxy that keeps the connection open) rejects after `commandTimeoutMs`.
  * - `worker`: never give up. `maxRetriesPerRequest: null` (BullMQ requires it for blocking commands);
  *   commands wait for the reconnection, with an exponential retry strategy capped at 2 s.
  */
 export type ConnectionRole = 'producer' | 'worker';
+
+/** Options of {@link createRedisClient}. */
+export interface RedisClientOptions {
+  /** `producer` role only: a command not answered within this many ms rejects. @defaultValue 5_000 */
+  readonly commandTimeoutMs?: number;
+}
 
 /**
  * Opens an ioredis client with the options BullMQ recommends for `role`.
@@ -23,10 +31,10 @@ export type ConnectionRole = 'producer' | 'worker';
  * @param role - see {@link ConnectionRole}
  * @example const redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'worker');
  */
-export function createRedisClient(target: RedisTarget, role: ConnectionRole): RedisClient {
+export function createRedisClient(target: RedisTarget, role: ConnectionRole, options: RedisClientOptions = {}): RedisClient {
   const roleOptions: RedisOptions =
     role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 }
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000, commandTimeout: options.commandTimeoutMs ?? 5_000 }
       : { enableOfflineQueue: true, maxRetriesPerRequest: null, connectTimeout: 10_000 };
   const retryStrategy = (times: number): number => Math.min(2_000, 50 * 2 ** Math.min(times, 6));
   checkRedisTarget(target);
@@ -42,6 +50,34 @@ export function createRedisClient(target: RedisTarget, role: ConnectionRole): Re
     },
   };
   return new Cluster(nodes, clusterOptions);
+}
+
+/**
+ * {@link createRedisClient}, then waits until the client is ready: for command-line tools, which should say
+ * at once that Redis is unreachable rather than wait for it forever.
+ *
+ * @throws {QueueUnavailableError} after `timeoutMs` (default 5 s) without a ready connection, naming the
+ *   target without its password and the last connection error; the client is disconnected
+ * @example const redis = await connectRedis(redisTargetFromEnv(), 'producer');
+ */
+export async function connectRedis(target: RedisTarget, role: ConnectionRole, options: RedisClientOptions & { readonly timeoutMs?: number } = {}): Promise<RedisClient> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const redis = createRedisClient(target, role, options);
+  let lastError: Error | undefined;
+  const remember = (error: Error): void => void (lastError = error);
+  redis.on('error', remember);
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  redis.off('error', remember);
+  if (ready) return redis;
+  redis.disconnect();
+  const why = lastError ? lastError.message : `no answer (connection ${redis.status})`;
+  throw new QueueUnavailableError(`Redis at ${describeRedisTarget(target)} is unreachable after ${timeoutMs} ms: ${why}`);
 }
 
 /**

@@ -1,8 +1,6 @@
 import {
   deliver,
-  operationKey,
   PipelineMetrics,
-  utf8Bytes,
   type BatchOperationsOptions,
   type Envelope,
   type Outcome,
@@ -16,6 +14,8 @@ import { applyConfiguredBudget } from './budget.js';
 import type { RedisClient } from './connection.js';
 import { DeadLetter } from './deadLetter.js';
 import type { OperationJobData } from './jobData.js';
+import type { InvalidJob } from './jobEnvelope.js';
+import { deadLetterInvalidJob, OperationWorker, readJob } from './operationWorker.js';
 import { writeCoalescer } from './writeCoalescer.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation } from './keys.js';
 import { RedisTokenSource } from './redisTokenSource.js';
@@ -169,7 +169,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const deadLetters = locations.map((location) => new DeadLetter(redis, location));
   const workers = locations.map((location, index) => {
     const deadLetter = deadLetters[index] as DeadLetter;
-    const worker: Worker<OperationJobData> = new Worker<OperationJobData>(
+    const worker: Worker<OperationJobData> = new OperationWorker(
       location.name,
       async (job: Job<OperationJobData>, token?: string) => {
         const entry = await awaitOutcome(job);
@@ -178,6 +178,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           await job.moveToWait(token);
           throw new WaitingError();
         }
+        // retrying cannot fix malformed data: dead letter, then failed at the first attempt
+        if ('invalid' in entry) throw new UnrecoverableError(await deadLetterInvalidJob(deadLetter, job, workspace.name, entry));
         options.onOutcome?.(entry);
         const verdict = await decideJobFate(entry, job, deadLetter);
         if (verdict.kind === 'rate_limited') {
@@ -205,9 +207,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   });
   const queues = locations.map((location) => new Queue<OperationJobData>(location.name, { connection: redis, prefix: location.prefix }));
 
-  function awaitOutcome(job: Job<OperationJobData>): Promise<Outcome<Pending> | Error> {
+  function awaitOutcome(job: Job<OperationJobData>): Promise<Outcome<Pending> | Error | InvalidJob> {
     if (stopped) return Promise.resolve(stopped);
-    return new Promise<Outcome<Pending> | Error>((resolve) => {
+    return new Promise<Outcome<Pending> | Error | InvalidJob>((resolve) => {
       const entry: Pending = {
         job,
         resolve: (outcome) => {
@@ -219,9 +221,10 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           resolve(error);
         },
       };
+      const envelope = readJob(job, workspace.name, entry);
+      if ('invalid' in envelope) return resolve(envelope);
       pending.add(entry);
-      const { data } = job;
-      envelopes.next({ operation: data.operation, key: operationKey(data.operation), bytes: utf8Bytes(JSON.stringify(data.operation)), id: data.id, producedAt: data.producedAt, source: entry });
+      envelopes.next(envelope);
     });
   }
 

@@ -1,5 +1,5 @@
 // Connections and keys.
-export { checkRedisTarget, createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisTarget } from './connection.js';
+export { checkRedisTarget, connectRedis, createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisClientOptions, type RedisTarget } from './connection.js';
 export { bucketKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
 export { QueueUnavailableError } from './errors.js';
 export { CONSUMER_DEFAULTS } from './defaults.js';
@@ -11,6 +11,7 @@ export { shardOf } from './shardOf.js';
 // Producing.
 export { createProducer, type EnqueueRequest, type Producer, type ProducerOptions } from './producer.js';
 export { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+export { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
 
 // The fleet-wide budget.
 export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';

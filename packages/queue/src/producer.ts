@@ -1,4 +1,4 @@
-import { createEnvelope, type Operation } from '@cioscale/core';
+import { createEnvelope, isEventOperation, stampTimestamp, type Operation } from '@cioscale/core';
 import { Queue } from 'bullmq';
 import { createRedisClient, type RedisClient, type RedisTarget } from './connection.js';
 import { ConfigurationError } from '@cioscale/core';
@@ -6,6 +6,7 @@ import { QueueUnavailableError } from './errors.js';
 import { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation, type QueueLocation } from './keys.js';
 import { shardOf } from './shardOf.js';
+import { within } from './within.js';
 import { defaultWorkspace, type ResolvedWorkspace } from './workspaces.js';
 
 /** Options of {@link createProducer}. */
@@ -18,6 +19,14 @@ export interface ProducerOptions {
   readonly workspaces?: readonly ResolvedWorkspace[];
   /** How long the first enqueue waits for the first connection, in ms. Later enqueues never wait. @defaultValue 5_000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long an enqueue waits for Redis to answer once its write is on the socket, in ms; past it the enqueue
+   * rejects with {@link QueueUnavailableError} (a frozen Redis, or one gone behind a proxy that keeps the
+   * connection open, never answers). The write may still have landed: enqueue again with the same `sourceKey`
+   * to be sure the operation is there exactly once. Applied to the connection the producer opens (ioredis
+   * `commandTimeout`); a client you pass in keeps its own setting. @defaultValue 5_000
+   */
+  readonly timeoutMs?: number;
   /** BullMQ options of every job. */
   readonly jobs?: OperationJobOptions;
 }
@@ -27,19 +36,27 @@ export interface EnqueueRequest {
   readonly operation: Operation;
   /** Workspace name. @defaultValue the first workspace */
   readonly workspace?: string;
-  /** What identifies the record at its source; makes the id deterministic so a re-enqueue is deduplicated. */
+  /**
+   * What identifies the record at its source. The id then depends only on it (and on an event's own
+   * `timestamp`), so an enqueue retried with the same key — after a timeout, a Redis restart, a crash of
+   * the caller — adds no second job and no second event. Without it every enqueue gets a new random id.
+   */
   readonly sourceKey?: string;
 }
 
 /** Enqueues operations; see {@link createProducer}. */
 export interface Producer {
-  /** Enqueues one operation; resolves with its id once Redis has it. @throws {QueueUnavailableError} when Redis is unreachable */
+  /**
+   * Enqueues one operation; resolves with its id once Redis has it. An identify without `timestamp` is
+   * stamped with the time it was produced (`stampTimestamp`), so a retried older update never overwrites
+   * a newer one. @throws {QueueUnavailableError} when Redis is unreachable or does not answer within `timeoutMs`
+   */
   enqueue(operation: Operation | EnqueueRequest): Promise<string>;
   /** Enqueues many with one round trip per queue (BullMQ `addBulk`); resolves with their ids in order. */
   enqueueMany(operations: readonly (Operation | EnqueueRequest)[]): Promise<string[]>;
   /** The BullMQ queues, by workspace then shard, for depth and admin; filled on the first enqueue. */
   readonly queues: ReadonlyMap<string, readonly Queue<OperationJobData>[]>;
-  /** Closes the queues and the connection it opened. */
+  /** Closes the queues and the connection it opened; resolves within `timeoutMs` whatever Redis does. */
   close(): Promise<void>;
 }
 
@@ -48,7 +65,9 @@ export interface Producer {
  *
  * The job id is the envelope id (a ULID): deterministic with a `sourceKey`, so an enqueue retried after a
  * timeout adds no second job, and Customer.io deduplicates a re-sent event by the same id. Producers fail
- * fast: while Redis is unreachable `enqueue` throws {@link QueueUnavailableError} at once (no offline queue).
+ * fast: while Redis is unreachable `enqueue` throws {@link QueueUnavailableError} at once (no offline queue),
+ * and a write Redis does not answer within `timeoutMs` rejects with it too. Bounds: the first enqueue
+ * settles within `connectTimeoutMs` + `timeoutMs`, every later one within `timeoutMs` of its write.
  *
  * @example
  * const producer = createProducer({ redis: process.env.REDIS_URL! });
@@ -58,7 +77,10 @@ export function createProducer(options: ProducerOptions): Producer {
   const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
   const workspaces = options.workspaces ?? [defaultWorkspace()];
   const owned = typeof options.redis === 'string' || 'cluster' in options.redis;
-  const redis = owned ? createRedisClient(options.redis as RedisTarget, 'producer') : (options.redis as RedisClient);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  // the connection's command timeout, not a timer around the whole call: it starts when a command is written
+  // to the socket, so a big enqueueMany on a busy CPU is not cut short, and ioredis drops the timed-out command
+  const redis = owned ? createRedisClient(options.redis as RedisTarget, 'producer', { commandTimeoutMs: timeoutMs }) : (options.redis as RedisClient);
   // without a listener ioredis prints every reconnection error; enqueue reports the state instead
   redis.on('error', () => undefined);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
@@ -93,7 +115,12 @@ export function createProducer(options: ProducerOptions): Producer {
     const name = request.workspace ?? (workspaces[0] as ResolvedWorkspace).name;
     const route = shards.get(name);
     if (!route) throw new ConfigurationError('workspace', `one of ${[...shards.keys()].join(', ')}`, JSON.stringify(name));
-    const envelope = createEnvelope(request.operation, { source: undefined, producedAt: now, ...(request.sourceKey !== undefined && { sourceKey: request.sourceKey }) });
+    const operation = stampTimestamp(request.operation, now);
+    const envelope = createEnvelope(operation, {
+      source: undefined,
+      producedAt: now,
+      ...(request.sourceKey !== undefined && { sourceKey: request.sourceKey, idTimeMs: stableIdTimeMs(operation) }),
+    });
     const shard = shardOf(envelope.key, route.workspace.shards);
     const data: OperationJobData = { operation: envelope.operation, id: envelope.id, producedAt: now, workspace: name };
     return { queue: (queues.get(name) as Queue<OperationJobData>[])[shard] as Queue<OperationJobData>, data };
@@ -110,7 +137,11 @@ export function createProducer(options: ProducerOptions): Producer {
         [...byQueue].map(([queue, list]) => queue.addBulk(list.map((data) => ({ name: data.operation.action, data, opts: { ...jobOptions, jobId: data.id } })))),
       );
     } catch (error) {
-      throw new QueueUnavailableError(`enqueue failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      const message = error instanceof Error ? error.message : String(error);
+      if (message === 'Command timed out') {
+        throw new QueueUnavailableError(`Redis did not answer the enqueue within ${timeoutMs} ms; it may have landed — enqueue again with the same sourceKey to be sure it is there once`, { cause: error });
+      }
+      throw new QueueUnavailableError(`enqueue failed: ${message}`, { cause: error });
     }
     return prepared.map(({ data }) => data.id);
   };
@@ -120,10 +151,19 @@ export function createProducer(options: ProducerOptions): Producer {
     enqueueMany,
     queues,
     close: async () => {
-      await Promise.all([...queues.values()].flat().map((queue) => queue.close()));
+      // bounded like an enqueue: a frozen Redis must not hold the caller's shutdown
+      await within(Promise.all([...queues.values()].flat().map((queue) => queue.close())), timeoutMs);
       if (owned) redis.disconnect();
     },
   };
+}
+
+/**
+ * The ULID time of a keyed operation: it must not change when the same record is enqueued again, so it is
+ * never the enqueue time — an event's own timestamp, else 0 (the id stays unique by its key's 80 bits).
+ */
+function stableIdTimeMs(operation: Operation): number {
+  return isEventOperation(operation) && operation.timestamp !== undefined ? operation.timestamp * 1000 : 0;
 }
 
 function isReady(redis: RedisClient): boolean {

@@ -1,0 +1,66 @@
+import type { Envelope, Operation } from '@cioscale/core';
+import { Worker, type Job, type JobJsonRaw } from 'bullmq';
+import type { DeadLetter } from './deadLetter.js';
+import type { OperationJobData } from './jobData.js';
+import { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
+
+/** Jobs whose data BullMQ could not parse, with the text it found. */
+const unparsable = new WeakMap<Job, { readonly text: string; readonly error: string }>();
+
+/**
+ * A BullMQ worker that survives job data which is not JSON.
+ *
+ * BullMQ parses `data` while it fetches a job, before any processor runs; a parse error escapes its fetch
+ * loop as a worker `error` without the job's id, and the job, left active without a lock, cycles between
+ * active and wait forever. Here such a job reaches the processor with `null` data instead, and
+ * {@link readJob} reports what was wrong, so it is dead-lettered like any other malformed job.
+ */
+export class OperationWorker extends Worker<OperationJobData> {
+  protected override createJob(raw: JobJsonRaw, jobId: string): Job<OperationJobData> {
+    try {
+      return super.createJob(raw, jobId);
+    } catch (error) {
+      // a parse error in another field (opts, progress) throws again here: that is not ours to fix
+      const job = super.createJob({ ...raw, data: 'null' }, jobId);
+      unparsable.set(job, { text: raw.data, error: error instanceof Error ? error.message : String(error) });
+      return job;
+    }
+  }
+}
+
+/** {@link jobEnvelope} of a job fetched by an {@link OperationWorker}: data that was not JSON is invalid too. */
+export function readJob<S>(job: Job<OperationJobData>, workspace: string, source: S): Envelope<S> | InvalidJob {
+  const raw = unparsable.get(job);
+  if (raw) return { invalid: { reason: 'invalid_job', field: 'data', message: `job data is not JSON (${raw.error})`, origin: 'local' } };
+  return jobEnvelope(job.data, workspace, source);
+}
+
+/**
+ * Writes the dead-letter record of a job that cannot become an operation; resolves with the message the
+ * job fails with. The record's `operation` holds what the job carried in its place (the raw text, the data
+ * without an operation, or the malformed operation), so `dlq export` shows what to fix; a job's text that
+ * is not JSON is then replaced by `null` in Redis, so BullMQ's getters can read the job again.
+ */
+export async function deadLetterInvalidJob(deadLetter: DeadLetter, job: Job<OperationJobData>, workspace: string, { invalid }: InvalidJob): Promise<string> {
+  const raw = unparsable.get(job);
+  const data: unknown = raw ? undefined : job.data;
+  const fields = typeof data === 'object' && data !== null ? (data as Partial<Record<keyof OperationJobData, unknown>>) : {};
+  const carried = raw?.text ?? fields.operation ?? data;
+  await deadLetter.add({
+    id: job.id ?? String(fields.id),
+    workspace,
+    // not an Operation: what stood in its place, kept for the person who fixes the producer
+    operation: carried as Operation,
+    producedAt: typeof fields.producedAt === 'number' && Number.isFinite(fields.producedAt) ? fields.producedAt : job.timestamp,
+    status: 'rejected',
+    reason: invalid.reason,
+    message: invalid.message,
+    field: invalid.field,
+    origin: 'local',
+    attempts: job.attemptsMade + 1,
+    deadAt: Date.now(),
+  });
+  // every BullMQ getter (getFailed, getJob — and so replay) would throw on the stored text; it is in the record now
+  if (raw) await job.updateData(null as unknown as OperationJobData);
+  return `${invalid.reason} (${invalid.field}): ${invalid.message}`;
+}
