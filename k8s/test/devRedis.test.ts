@@ -1,5 +1,6 @@
+import { createRedisClient } from '@cioscale/queue';
+import { useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { useTestRedis } from '../../packages/queue/test/support/useTestRedis.js';
 import type { K8sObject } from './render.js';
 import { one, render } from './render.js';
 import { deployedEnv, readAsWorker } from './worker.js';
@@ -20,7 +21,7 @@ const args = redisContainer.args ?? [];
 
 // The manifest's own flags and no defaults, so a typo in them fails here as it would fail the pod,
 // and a flag they lack is not filled in by the test helper.
-const ctx = useTestRedis('worker', { exactArgs: args });
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'), { exactArgs: args });
 
 describe('the dev overlay’s Redis', () => {
   it('runs redis-server with flags it accepts, giving BullMQ noeviction and an append-only file', async () => {

@@ -1,7 +1,6 @@
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '@cioscale/emulator';
 import { createProducer, type Producer, type ResolvedWorkspace } from '@cioscale/queue';
-import { freshNamespace } from '../../../../packages/queue/test/support/names.js';
-import { startRedis, type TestRedis } from '../../../../packages/queue/test/support/redisServer.js';
+import { freshNamespace, startRedis, type TestRedis } from '@cioscale/test-support';
 import { spawnWorker, type SpawnedWorker } from './spawnWorker.js';
 
 /** A Redis, an emulator, a fresh namespace and a producer for one test, plus the workers it spawns. */
