@@ -33,7 +33,7 @@ describe('the dev overlay’s Redis', () => {
 
   it('is the Redis the worker’s REDIS_URL names: a Service of that name and port over the StatefulSet', () => {
     const { config } = readAsWorker(deployedEnv(dev));
-    const url = new URL(config.redis as string);
+    const url = new URL(config.redis);
     const service = one<Service>(dev, 'Service', url.hostname);
     expect(service.spec.ports.map((port) => port.port)).toEqual([Number(url.port || 6379)]);
     expect(Object.entries(service.spec.selector).every(([key, value]) => statefulSet.spec.template.metadata.labels[key] === value)).toBe(true);

@@ -1,5 +1,5 @@
 import { type Observable, type SchedulerLike, asyncScheduler, connect, filter, map, merge, tap } from 'rxjs';
-import type { Batch, Envelope } from './envelope.js';
+import type { Envelope } from './envelope.js';
 import type { PipelineMetrics } from './metrics.js';
 import { isOutcome, rejected, type Outcome } from './outcome.js';
 import { batchOperations, type BatchOperationsOptions } from './operators/batchOperations.js';
@@ -62,7 +62,7 @@ export function deliver<S>(envelopes: Observable<Envelope<S>>, options: DeliverO
     splitOutcomes((valid) =>
       valid.pipe(
         batchOperations<S>({ ...options.batch, scheduler }),
-        splitOutcomes((batches) => (batches as Observable<Batch<S>>).pipe(send)),
+        splitOutcomes((batches) => batches.pipe(send)),
       ),
     ),
     tap((outcome) => metrics?.outcome(outcome)),
