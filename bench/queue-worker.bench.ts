@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { startEmulator } from '@cioscale/emulator';
 import { createProducer } from '@cioscale/queue';
-import { startRedis } from '../packages/queue/test/support/redisServer.js';
+import { startRedis } from '@cioscale/test-support';
 import { ops, pausedQueue, quantile, requestSampler, startChild, stopChildren, until } from './queue-support.js';
 
 // 100,000 operations: ~10 s per run, so the first second (JIT warm-up, workers waking) weighs little

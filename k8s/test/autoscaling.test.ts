@@ -153,7 +153,7 @@ describe('the keda overlay', () => {
 
   it('reads the Redis the worker uses, named from KEDA’s namespace', () => {
     expect(typeof config.redis).toBe('string');
-    const url = new URL(config.redis as string);
+    const url = new URL(config.redis);
     const namespace = one(keda, 'Deployment').metadata.namespace;
     const host = url.hostname.includes('.') ? url.hostname : `${url.hostname}.${namespace}.svc.cluster.local`;
     expect(redisTrigger?.['address']).toBe(`${host}:${url.port || '6379'}`);

@@ -1,5 +1,6 @@
+import { createRedisClient } from '@cioscale/queue';
+import { useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { useTestRedis } from '../../packages/queue/test/support/useTestRedis.js';
 import type { K8sObject } from './render.js';
 import { one, render } from './render.js';
 import { deployedEnv, readAsWorker } from './worker.js';
@@ -20,7 +21,7 @@ const args = redisContainer.args ?? [];
 
 // The manifest's own flags and no defaults, so a typo in them fails here as it would fail the pod,
 // and a flag they lack is not filled in by the test helper.
-const ctx = useTestRedis('worker', { exactArgs: args });
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'), { exactArgs: args });
 
 describe('the dev overlay’s Redis', () => {
   it('runs redis-server with flags it accepts, giving BullMQ noeviction and an append-only file', async () => {
@@ -32,7 +33,7 @@ describe('the dev overlay’s Redis', () => {
 
   it('is the Redis the worker’s REDIS_URL names: a Service of that name and port over the StatefulSet', () => {
     const { config } = readAsWorker(deployedEnv(dev));
-    const url = new URL(config.redis as string);
+    const url = new URL(config.redis);
     const service = one<Service>(dev, 'Service', url.hostname);
     expect(service.spec.ports.map((port) => port.port)).toEqual([Number(url.port || 6379)]);
     expect(Object.entries(service.spec.selector).every(([key, value]) => statefulSet.spec.template.metadata.labels[key] === value)).toBe(true);

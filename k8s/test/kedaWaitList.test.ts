@@ -1,8 +1,8 @@
 import { identify } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
-import { createProducer } from '@cioscale/queue';
+import { createProducer, createRedisClient } from '@cioscale/queue';
+import { useTestRedis } from '@cioscale/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestRedis } from '../../packages/queue/test/support/useTestRedis.js';
 import type { K8sObject } from './render.js';
 import { one, render } from './render.js';
 import { deployedEnv, readAsWorker } from './worker.js';
@@ -12,7 +12,7 @@ const trigger = one<K8sObject & { spec: { triggers: { type: string; metadata: Re
 const listName = trigger?.metadata['listName'] ?? '';
 const { config } = readAsWorker(deployedEnv(keda));
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 let producer: Producer;
 beforeAll(async () => {
   // The producer applications use, with the namespace and workspace the deployed worker consumes.

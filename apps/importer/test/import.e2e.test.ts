@@ -39,7 +39,7 @@ describe('cioscale-import end to end (CLI against an emulator)', () => {
     const result = await runCli([file, '--json', '--state-dir', join(folder, 'state'), '--failed', failedPath], envFor(cio));
     expect(result.code).toBe(1);
     expect(result.json).toMatchObject({ rows: 7, delivered: 2, rejected: 5, failed: 0 });
-    const rows = parse(readFileSync(failedPath)) as string[][];
+    const rows = parse(readFileSync(failedPath));
     expect(rows[0]).toEqual(['id', 'plan', 'created_at', 'cioscale_error']);
     const byId = new Map(rows.slice(1).map((row) => [row[0], row]));
     expect(byId.get('')?.[3]).toMatch(/^local: missing_identifier/);

@@ -1,8 +1,8 @@
 import { readBudget, queueLocation } from '@cioscale/queue';
 import { Queue } from 'bullmq';
 import { render } from 'ink-testing-library';
+import { waitFor } from '@cioscale/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { MonitorApp } from '../src/components/MonitorApp.js';
 import { MonitorSource } from '../src/model/monitorSource.js';
 import { plain } from './support/views.js';

@@ -1,7 +1,7 @@
 import { identify, track } from '@cioscale/core';
 import { createProducer, createRedisClient, DeadLetter, queueLocation, type DeadLetterRecord } from '@cioscale/queue';
+import { waitFor } from '@cioscale/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { runWorkerScript } from './support/spawnWorker.js';
 import { startStack, type Stack } from './support/stack.js';
 

@@ -1,6 +1,6 @@
 import { track } from '@cioscale/core';
+import { waitFor } from '@cioscale/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { get, metric, startStack, type Stack } from './support/stack.js';
 
 let stack: Stack | undefined;

@@ -1,7 +1,7 @@
 import { track } from '@cioscale/core';
 import { createProducer } from '@cioscale/queue';
+import { waitFor } from '@cioscale/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { startStack, type Stack } from './support/stack.js';
 
 let stack: Stack;

@@ -1,8 +1,7 @@
 import { identify, track } from '@cioscale/core';
 import { createProducer, createRedisClient, MetricsChannel, setBudget } from '@cioscale/queue';
+import { freePort, startRedis, type TestRedis, waitFor } from '@cioscale/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, startRedis, type TestRedis } from '../../../packages/queue/test/support/redisServer.js';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { runWorkerScript, spawnWorker } from './support/spawnWorker.js';
 import { get, metric, startStack, type Stack } from './support/stack.js';
 

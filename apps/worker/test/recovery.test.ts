@@ -1,7 +1,7 @@
+import { waitFor } from '@cioscale/test-support';
 import { track } from '@cioscale/core';
 import { connectRedis, queueLocation } from '@cioscale/queue';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { startStack, type Stack } from './support/stack.js';
 
 let stack: Stack | undefined;

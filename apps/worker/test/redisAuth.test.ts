@@ -1,7 +1,6 @@
+import { startRedis, type TestRedis, waitFor } from '@cioscale/test-support';
 import { connectRedis } from '@cioscale/queue';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRedis, type TestRedis } from '../../../packages/queue/test/support/redisServer.js';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { spawnWorker, type SpawnedWorker } from './support/spawnWorker.js';
 
 let redis: TestRedis | undefined;

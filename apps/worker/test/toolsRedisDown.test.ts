@@ -1,8 +1,6 @@
+import { freePort, freshNamespace, startRedis, waitFor } from '@cioscale/test-support';
 import { connectRedis, queueLocation, waitListKey } from '@cioscale/queue';
 import { describe, expect, it } from 'vitest';
-import { freshNamespace } from '../../../packages/queue/test/support/names.js';
-import { freePort, startRedis } from '../../../packages/queue/test/support/redisServer.js';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { runWorkerScript } from './support/spawnWorker.js';
 
 // the tools give up on Redis after 3 s; the margin is for a loaded machine

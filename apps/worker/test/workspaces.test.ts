@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { track } from '@cioscale/core';
 import { parseWorkspaces } from '@cioscale/queue';
+import { waitFor } from '@cioscale/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../packages/queue/test/support/waitFor.js';
 import { spawnWorker } from './support/spawnWorker.js';
 import { get, metric, startStack, type Stack } from './support/stack.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseDocument } from 'yaml';
 import { KustomizeError, UnsupportedKustomizeFeature } from './errors.js';
-import { isObject, type JsonObject } from './types.js';
+import { isObject, scalarText, type JsonObject } from './types.js';
 
 export interface ImageOverride {
   readonly name: string;
@@ -47,9 +47,9 @@ export function readKustomization(file: string): Kustomization {
   const raw: unknown = document.toJS();
   if (!isObject(raw)) throw new KustomizeError(`${file} is not a kustomization (a YAML mapping)`);
   onlyKeys(raw, SUPPORTED_FIELDS, '', file);
-  if (raw['apiVersion'] !== undefined && raw['apiVersion'] !== 'kustomize.config.k8s.io/v1beta1') throw new UnsupportedKustomizeFeature(`apiVersion ${String(raw['apiVersion'])}`, file);
+  if (raw['apiVersion'] !== undefined && raw['apiVersion'] !== 'kustomize.config.k8s.io/v1beta1') throw new UnsupportedKustomizeFeature(`apiVersion ${scalarText(raw['apiVersion'])}`, file);
   // A Component is merged into its parent differently from a resource kustomization.
-  if (raw['kind'] !== undefined && raw['kind'] !== 'Kustomization') throw new UnsupportedKustomizeFeature(`kind ${String(raw['kind'])}`, file);
+  if (raw['kind'] !== undefined && raw['kind'] !== 'Kustomization') throw new UnsupportedKustomizeFeature(`kind ${scalarText(raw['kind'])}`, file);
   return {
     dir: dirname(file),
     file,

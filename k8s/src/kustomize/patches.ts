@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { KustomizeError, UnsupportedKustomizeFeature } from './errors.js';
 import { readUtf8, restrictedPath } from './files.js';
 import type { Kustomization, PatchSource } from './kustomization.js';
-import { isObject, type Resource } from './types.js';
+import { isObject, scalarText, type Resource } from './types.js';
 
 interface DeletePatch {
   readonly apiVersion: string;
@@ -43,7 +43,7 @@ function deletePatches(source: PatchSource, { dir, file }: Kustomization): Delet
     if (Array.isArray(value)) throw new UnsupportedKustomizeFeature('JSON 6902 patch', file);
     if (!isObject(value)) throw new KustomizeError(`${file}: a patch document must be a mapping`);
     const { $patch, apiVersion, kind, metadata, ...fields } = value;
-    if ($patch !== 'delete') throw new UnsupportedKustomizeFeature($patch === undefined ? 'strategic-merge patch that changes fields' : `strategic-merge patch with $patch: ${String($patch)}`, file);
+    if ($patch !== 'delete') throw new UnsupportedKustomizeFeature($patch === undefined ? 'strategic-merge patch that changes fields' : `strategic-merge patch with $patch: ${scalarText($patch)}`, file);
     const extra = [...Object.keys(fields), ...(isObject(metadata) ? Object.keys(metadata).filter((key) => key !== 'name' && key !== 'namespace').map((key) => `metadata.${key}`) : [])];
     if (extra.length > 0) throw new UnsupportedKustomizeFeature(`fields besides the object's identity in a $patch: delete (${extra.join(', ')})`, file);
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !isObject(metadata) || typeof metadata['name'] !== 'string') {

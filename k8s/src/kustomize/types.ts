@@ -31,3 +31,6 @@ export interface ObjectId {
 export type JsonObject = Record<string, unknown>;
 
 export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A YAML value (not `undefined`) for an error message: a string as written, anything else as JSON (never `[object Object]`). */
+export const scalarText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));

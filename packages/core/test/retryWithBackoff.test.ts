@@ -25,7 +25,7 @@ describe('retryWithBackoff', () => {
   ])('retries %s (%s) after full-jitter delays', (kind, status) => {
     const scheduler = newTestScheduler();
     const error = transportError(kind, `${kind} failure`, { status });
-    const onRetry = vi.fn();
+    const onRetry = vi.fn<(error: unknown, attempt: number, delayMs: number) => void>();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const tries = [cold('-#', undefined, error), cold('-#', undefined, error), cold('-a|')];
       const result = attempts(tries).pipe(retryWithBackoff({ ...halfJitter, onRetry, scheduler }));
@@ -43,7 +43,7 @@ describe('retryWithBackoff', () => {
 
   it('scales the delay by the injected random number, capped by maxDelayMs', () => {
     const scheduler = newTestScheduler();
-    const onRetry = vi.fn();
+    const onRetry = vi.fn<(error: unknown, attempt: number, delayMs: number) => void>();
     scheduler.run(({ cold, expectObservable }) => {
       const error = transportError('server', '502', { status: 502 });
       const source = cold('-#', undefined, error);
@@ -76,7 +76,7 @@ describe('retryWithBackoff', () => {
     ['a plain bug', new TypeError('cannot read properties of undefined')],
   ])('passes %s through at once, unchanged', (_, error) => {
     const scheduler = newTestScheduler();
-    const onRetry = vi.fn();
+    const onRetry = vi.fn<(error: unknown, attempt: number, delayMs: number) => void>();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('a#', { a: 1 }, error);
       expectObservable(source.pipe(retryWithBackoff({ onRetry, scheduler }))).toBe('a#', { a: 1 }, error);

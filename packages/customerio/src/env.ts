@@ -41,7 +41,7 @@ export function readCustomerioEnv(env: NodeJS.ProcessEnv = process.env): Custome
   return {
     ...(siteId !== undefined && { siteId }),
     ...(apiKey !== undefined && { apiKey }),
-    ...(regionText !== undefined && { region: regionText as Region }),
+    ...(regionText !== undefined && { region: regionText }),
     ...(trackUrl !== undefined && { trackUrl }),
     ...(rateLimit !== undefined && { rateLimit }),
   };

@@ -5,7 +5,7 @@ import { classifyError } from '../src/index.js';
 
 function answered(status: number, body: unknown = {}, headers: Record<string, string> = {}): CustomerIORequestError {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return new CustomerIORequestError(typeof body === 'string' ? {} : (body as Record<string, unknown>), status, { statusCode: status, headers, ok: false } as never, text);
+  return new CustomerIORequestError(typeof body === 'string' ? {} : (body as Record<string, unknown>), status, { statusCode: status, headers, ok: false }, text);
 }
 
 describe('classifyError', () => {

@@ -75,7 +75,7 @@ export function validateFaults(update: unknown, current: FaultSettings, prefix =
     total += value;
   }
   if (total > 1) throw new EmulatorOptionError(`${prefix}error500Rate + error503Rate + resetRate + hangRate`, 'at most 1', total);
-  return fields as FaultOptions;
+  return fields;
 }
 
 /** Decides, request by request, which fault to inject. */

@@ -104,7 +104,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   }
   const listed = options.workspaces ?? [DEFAULT_WORKSPACE];
   if (!Array.isArray(listed) || listed.length === 0) throw new EmulatorOptionError('workspaces', 'a non-empty list of siteId:apiKey', listed);
-  const workspaces = listed.map((entry, index): WorkspaceSettings => {
+  const workspaces = (listed as readonly (string | WorkspaceOptions)[]).map((entry, index): WorkspaceSettings => {
     const option = `workspaces[${index}]`;
     const parsed = typeof entry === 'string' ? parseWorkspace(entry, option) : checkWorkspaceObject(entry, option);
     return {

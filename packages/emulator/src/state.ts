@@ -80,7 +80,7 @@ export class EmulatorState {
     if (update.faults !== undefined) validateFaults(update.faults, this.faults.settings);
     if (update.faults !== undefined) this.faults.configure(update.faults);
     if (update.retryAfter !== undefined) this.retryAfter = update.retryAfter;
-    for (const workspace of targets) workspace.bucket.configure(update.rate ?? workspace.bucket.rate, update.burst ?? workspace.bucket.burst);
+    for (const workspace of targets) workspace.rateLimit.configure(update.rate ?? workspace.rateLimit.rate, update.burst ?? workspace.rateLimit.burst);
     return this.config();
   }
 
@@ -89,7 +89,7 @@ export class EmulatorState {
     return {
       retryAfter: this.retryAfter,
       faults: this.faults.settings,
-      workspaces: this.workspaces.map(({ siteId, bucket, ledger }) => ({ siteId, rate: bucket.rate, burst: bucket.burst, ledger: ledger.mode })),
+      workspaces: this.workspaces.map(({ siteId, rateLimit, ledger }) => ({ siteId, rate: rateLimit.rate, burst: rateLimit.burst, ledger: ledger.mode })),
     };
   }
 

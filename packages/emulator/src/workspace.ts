@@ -5,7 +5,7 @@ import type { CommandAction } from './commands.js';
 import { CountersLedger } from './ledger/countersLedger.js';
 import { FullLedger } from './ledger/fullLedger.js';
 import type { ApplyResult, Ledger, LedgerMode, LedgerSizes } from './ledger/types.js';
-import { TokenBucket } from './rateLimiter.js';
+import { EmulatedRateLimit } from './emulatedRateLimit.js';
 
 /** What a workspace has counted since start or the last reset. */
 export interface WorkspaceCounters {
@@ -75,14 +75,14 @@ function emptyCounters(): WorkspaceCounters {
 export class Workspace {
   readonly siteId: string;
   readonly apiKey: string;
-  readonly bucket: TokenBucket;
+  readonly rateLimit: EmulatedRateLimit;
   readonly ledger: Ledger;
   counters: WorkspaceCounters = emptyCounters();
 
   constructor(settings: WorkspaceSettings, clock?: () => number) {
     this.siteId = settings.siteId;
     this.apiKey = settings.apiKey;
-    this.bucket = new TokenBucket(settings.rate, settings.burst, clock);
+    this.rateLimit = new EmulatedRateLimit(settings.rate, settings.burst, clock);
     this.ledger = settings.ledger === 'full' ? new FullLedger() : new CountersLedger(settings.dedupeWindow);
   }
 
@@ -103,13 +103,13 @@ export class Workspace {
   /** A snapshot safe to hand out (later requests do not change it). */
   stats(): WorkspaceStats {
     const counters = structuredClone(this.counters);
-    return { siteId: this.siteId, ledger: this.ledger.mode, rate: this.bucket.rate, burst: this.bucket.burst, ...counters, sizes: this.ledger.sizes() };
+    return { siteId: this.siteId, ledger: this.ledger.mode, rate: this.rateLimit.rate, burst: this.rateLimit.burst, ...counters, sizes: this.ledger.sizes() };
   }
 
   /** Forgets the ledger and the counters, and refills the rate budget. */
   reset(): void {
     this.ledger.clear();
     this.counters = emptyCounters();
-    this.bucket.refillFully();
+    this.rateLimit.refillFully();
   }
 }

@@ -1,6 +1,6 @@
 import { CustomerIORequestError } from 'customerio-node';
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '../src/rateLimiter.js';
+import { EmulatedRateLimit } from '../src/emulatedRateLimit.js';
 import { basicAuth, identifyOp, send, trackClient, useEmulators } from './helpers.js';
 
 async function statusOf(promise: Promise<unknown>): Promise<CustomerIORequestError> {
@@ -75,34 +75,34 @@ describe('per-workspace rate limit', () => {
   });
 });
 
-describe('TokenBucket', () => {
+describe('EmulatedRateLimit', () => {
   it('allows a burst, then refills at the rate, and says how long until the next token', () => {
     let now = 0;
-    const bucket = new TokenBucket(10, 3, () => now);
-    expect([bucket.take(), bucket.take(), bucket.take()].every((result) => result.allowed)).toBe(true);
-    expect(bucket.take()).toEqual({ allowed: false, retryAfterMs: 100 });
+    const limit = new EmulatedRateLimit(10, 3, () => now);
+    expect([limit.take(), limit.take(), limit.take()].every((result) => result.allowed)).toBe(true);
+    expect(limit.take()).toEqual({ allowed: false, retryAfterMs: 100 });
     now = 50;
-    expect(bucket.take()).toEqual({ allowed: false, retryAfterMs: 50 });
+    expect(limit.take()).toEqual({ allowed: false, retryAfterMs: 50 });
     now = 100;
-    expect(bucket.take()).toEqual({ allowed: true });
+    expect(limit.take()).toEqual({ allowed: true });
     now = 10_000;
     // Refill is capped at the burst.
-    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
+    expect([limit.take(), limit.take(), limit.take(), limit.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
   });
 
   it('treats rate 0 as unlimited, and starts full when limited again', () => {
     let now = 0;
-    const bucket = new TokenBucket(0, 1, () => now);
-    for (let index = 0; index < 1000; index++) expect(bucket.take().allowed).toBe(true);
-    bucket.configure(1, 3);
+    const limit = new EmulatedRateLimit(0, 1, () => now);
+    for (let index = 0; index < 1000; index++) expect(limit.take().allowed).toBe(true);
+    limit.configure(1, 3);
     now = 1000;
-    expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
+    expect([limit.take(), limit.take(), limit.take(), limit.take()].map((result) => result.allowed)).toEqual([true, true, true, false]);
   });
 
   it('keeps the tokens on hand, capped at the new burst, when reconfigured', () => {
-    const bucket = new TokenBucket(1, 10, () => 0);
-    bucket.take();
-    bucket.configure(1, 2);
-    expect([bucket.take(), bucket.take(), bucket.take()].map((result) => result.allowed)).toEqual([true, true, false]);
+    const limit = new EmulatedRateLimit(1, 10, () => 0);
+    limit.take();
+    limit.configure(1, 2);
+    expect([limit.take(), limit.take(), limit.take()].map((result) => result.allowed)).toEqual([true, true, false]);
   });
 });

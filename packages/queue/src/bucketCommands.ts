@@ -42,6 +42,6 @@ export function bucketCommands(redis: RedisClient): BucketCommands {
     setBudget: bind('cioBucketSetBudget'),
     peek: bind('cioBucketPeek'),
     configure: bind('cioBucketConfigure'),
-    read: bind('cioBucketRead') as BucketCommands['read'],
+    read: bind('cioBucketRead'),
   };
 }

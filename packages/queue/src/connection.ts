@@ -96,7 +96,7 @@ export function checkRedisTarget(target: RedisTarget): void {
     return;
   }
   if (!Array.isArray(target.cluster) || target.cluster.length === 0) throw new ConfigurationError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port', '(empty)');
-  for (const node of target.cluster) parseNode(node);
+  for (const node of target.cluster as readonly string[]) parseNode(node);
 }
 
 /** Reads `REDIS_URL` or `REDIS_CLUSTER_NODES` (+ `REDIS_PASSWORD`); the cluster wins when both are set. */

@@ -77,7 +77,7 @@ export class DeadLetter {
     const seen = new Set<string>();
     for (;;) {
       // by score, not by rank: a replay removing records while we read must not make us skip any
-      const ids = (await this.redis.zrangebyscore(this.keys.index, lastScore, '+inf', 'WITHSCORES', 'LIMIT', 0, pageSize)) as string[];
+      const ids = await this.redis.zrangebyscore(this.keys.index, lastScore, '+inf', 'WITHSCORES', 'LIMIT', 0, pageSize);
       const fresh: string[] = [];
       for (let index = 0; index < ids.length; index += 2) {
         const id = ids[index] as string;

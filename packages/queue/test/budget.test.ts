@@ -1,9 +1,8 @@
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { applyConfiguredBudget, bucketKeys, readBudget, setBudget } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { applyConfiguredBudget, bucketKeys, createRedisClient, readBudget, setBudget } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 describe('applyConfiguredBudget (CIO_RATE_LIMIT at worker start)', () => {
   it('creates a missing bucket with the configured budget and remembers it as configured_by_env', async () => {

@@ -2,11 +2,9 @@ import { track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { firstValueFrom } from 'rxjs';
+import { freshNamespace, startCluster, type TestCluster, waitFor } from '@cioscale/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumer, createProducer, createRedisClient, parseWorkspaces, RedisTokenSource, type RedisClient } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { startCluster, type TestCluster } from './support/redisServer.js';
-import { waitFor } from './support/waitFor.js';
 
 let cluster: TestCluster;
 let redis: RedisClient;

@@ -1,11 +1,9 @@
 import { identify, track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
+import { freshNamespace, startRedis, type TestRedis, waitFor } from '@cioscale/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumer, createProducer, createRedisClient, defaultWorkspace, replayDeadLetters, type Consumer, type Producer, type RedisClient } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { startRedis, type TestRedis } from './support/redisServer.js';
-import { waitFor } from './support/waitFor.js';
 
 let server: TestRedis;
 let redis: RedisClient;

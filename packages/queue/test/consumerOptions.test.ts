@@ -1,10 +1,9 @@
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { ConfigurationError, type Transport } from '@cioscale/core';
 import { describe, expect, it, vi } from 'vitest';
-import { createConsumer, defaultWorkspace, readBudget, type ConsumerOptions } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createConsumer, defaultWorkspace, readBudget, type ConsumerOptions, createRedisClient } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 describe('createConsumer options', () => {
   it.each<[string, Partial<ConsumerOptions>]>([

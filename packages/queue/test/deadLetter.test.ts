@@ -1,10 +1,9 @@
 import { track } from '@cioscale/core';
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { DeadLetter, queueLocation, type DeadLetterRecord } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createRedisClient, DeadLetter, type DeadLetterRecord, queueLocation } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 describe('DeadLetter.removeIfUnchanged (what replay uses)', () => {
   it('keeps a record written again after it was read, removes one that was not', async () => {

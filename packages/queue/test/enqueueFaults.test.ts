@@ -1,12 +1,9 @@
+import { freshNamespace, startRedis, startTcpProxy, waitFor } from '@cioscale/test-support';
 import { identify, track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
 import { describe, expect, it } from 'vitest';
 import { connectRedis, createConsumer, createProducer, createRedisClient, defaultWorkspace, QueueUnavailableError, type Producer } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { startRedis } from './support/redisServer.js';
-import { startTcpProxy } from './support/tcpProxy.js';
 import { useTestEmulator } from './support/useTestEmulator.js';
-import { waitFor } from './support/waitFor.js';
 
 const testEmulator = useTestEmulator();
 

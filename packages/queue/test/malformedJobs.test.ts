@@ -1,14 +1,12 @@
+import { freshNamespace, useTestRedis, waitFor } from '@cioscale/test-support';
 import { track } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { createConsumer, createProducer, defaultWorkspace, queueLocation, type DeadLetterRecord } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createConsumer, createProducer, defaultWorkspace, queueLocation, type DeadLetterRecord, createRedisClient } from '../src/index.js';
 import { useTestEmulator } from './support/useTestEmulator.js';
-import { waitFor } from './support/waitFor.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 const testEmulator = useTestEmulator();
 
 const envelopeFields = (id: string) => ({ id, producedAt: 1_700_000_000_000, workspace: 'default' });

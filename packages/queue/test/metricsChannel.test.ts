@@ -1,10 +1,9 @@
 import { PipelineMetrics } from '@cioscale/core';
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { MetricsChannel, readLiveWorkers } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createRedisClient, MetricsChannel, readLiveWorkers } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 describe('MetricsChannel', () => {
   it('lists live workers, aggregates them, and forgets a worker whose report expired or was withdrawn', async () => {

@@ -1,11 +1,9 @@
 import { track } from '@cioscale/core';
+import { freePort, freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { createProducer, defaultWorkspace, parseWorkspaces, QueueUnavailableError, waitListKey, queueLocation } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { freePort } from './support/redisServer.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createProducer, createRedisClient, defaultWorkspace, parseWorkspaces, queueLocation, QueueUnavailableError, waitListKey } from '../src/index.js';
 
-const ctx = useTestRedis('producer');
+const ctx = useTestRedis((url) => createRedisClient(url, 'producer'));
 
 describe('createProducer', () => {
   it('enqueues into the hash-tagged wait list with the envelope id as job id', async () => {

@@ -1,10 +1,9 @@
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { PipelineMetrics, track } from '@cioscale/core';
 import { describe, expect, it } from 'vitest';
-import { bucketKeys, createProducer, DeadLetter, MetricsChannel, parseWorkspaces, QueueShards, queueLocation, readBudget, readDeadLetterSamples, readLiveWorkers, RedisTokenSource, type DeadLetterRecord } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { bucketKeys, createProducer, DeadLetter, MetricsChannel, parseWorkspaces, QueueShards, queueLocation, readBudget, readDeadLetterSamples, readLiveWorkers, RedisTokenSource, type DeadLetterRecord, createRedisClient } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 /** An empty pipeline snapshot taken at `at`. */
 const report = (at: number) => ({ ...new PipelineMetrics().snapshot(), at });

@@ -1,9 +1,7 @@
+import { freshNamespace, startRedis, waitFor } from '@cioscale/test-support';
 import { track } from '@cioscale/core';
 import { describe, expect, it } from 'vitest';
 import { connectRedis, createProducer, queueLocation, waitListKey } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { startRedis } from './support/redisServer.js';
-import { waitFor } from './support/waitFor.js';
 
 describe('kill -9 of Redis with AOF appendfsync everysec (the production setting)', () => {
   it('keeps every enqueue it had confirmed, up to the last one: the process dying loses nothing the kernel has', async () => {

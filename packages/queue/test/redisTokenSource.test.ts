@@ -1,10 +1,9 @@
 import { firstValueFrom } from 'rxjs';
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { readBudget, RedisTokenSource, setBudget } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createRedisClient, readBudget, RedisTokenSource, setBudget } from '../src/index.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 /** Takes tokens as fast as `sources` grant them for `ms`; returns how many were granted. */
 async function grantedWithin(sources: RedisTokenSource[], ms: number): Promise<number> {

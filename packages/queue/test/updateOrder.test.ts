@@ -1,13 +1,11 @@
+import { freshNamespace, useTestRedis, waitFor } from '@cioscale/test-support';
 import { identify, type IdentifyOperation } from '@cioscale/core';
 import { createTrackTransport } from '@cioscale/customerio';
 import { describe, expect, it } from 'vitest';
-import { createConsumer, createProducer, defaultWorkspace } from '../src/index.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
+import { createConsumer, createProducer, defaultWorkspace, createRedisClient } from '../src/index.js';
 import { useTestEmulator } from './support/useTestEmulator.js';
-import { waitFor } from './support/waitFor.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 const testEmulator = useTestEmulator();
 
 const attributes = (id: string): Record<string, unknown> | undefined => {

@@ -1,10 +1,10 @@
+import { freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { createRedisClient } from '../src/index.js';
 import { writeCoalescer } from '../src/writeCoalescer.js';
-import { freshNamespace } from './support/names.js';
-import { useTestRedis } from './support/useTestRedis.js';
 
-const ctx = useTestRedis();
+const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 /** Redis's count of socket reads it processed (INFO stats), across all clients. */
 async function readsProcessed(redis: Redis): Promise<number> {

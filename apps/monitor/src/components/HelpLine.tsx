@@ -15,6 +15,6 @@ export function HelpLine({ width, budgetStep }: HelpLineProps) {
     'q quit · p pause · +/- budget · tab · d',
     'q p ↑↓ +/- tab d',
   ];
-  const text = choices.find((choice) => choice.length <= width) ?? (choices[choices.length - 1] as string);
+  const text = choices.find((choice) => choice.length <= width) ?? choices[choices.length - 1];
   return <Text dimColor>{text}</Text>;
 }

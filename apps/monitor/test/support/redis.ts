@@ -1,7 +1,6 @@
 import { createProducer, createRedisClient, setBudget, type RedisClient } from '@cioscale/queue';
 import { track } from '@cioscale/core';
-import { freshNamespace } from '../../../../packages/queue/test/support/names.js';
-import { startRedis, type TestRedis } from '../../../../packages/queue/test/support/redisServer.js';
+import { freshNamespace, startRedis, type TestRedis } from '@cioscale/test-support';
 
 /** The password of the test Redis: no screen, JSON or log may ever show it. */
 export const REDIS_PASSWORD = 's3cret-do-not-show';

@@ -1,21 +1,23 @@
 import { startEmulator, type EmulatorHandle, type EmulatorOptions } from '@cioscale/emulator';
 import { createProducer, type Producer, type ResolvedWorkspace } from '@cioscale/queue';
-import { freshNamespace } from '../../../../packages/queue/test/support/names.js';
-import { startRedis, type TestRedis } from '../../../../packages/queue/test/support/redisServer.js';
+import { freshNamespace, startRedis, type TestRedis } from '@cioscale/test-support';
 import { spawnWorker, type SpawnedWorker } from './spawnWorker.js';
 
-/** A Redis, an emulator, a fresh namespace and a producer for one test, plus the workers it spawns. */
+/**
+ * A Redis, an emulator, a fresh namespace and a producer for one test, plus the workers it spawns. The
+ * functions are properties (not methods), so a test may destructure them.
+ */
 export interface Stack {
   readonly redis: TestRedis;
   readonly emulator: EmulatorHandle;
   readonly namespace: string;
   readonly producer: Producer;
   /** The env of a worker of this stack (default workspace `site:key`, 100 req/s), with `extra` on top. */
-  env(extra?: Record<string, string>): Record<string, string>;
+  readonly env: (extra?: Record<string, string>) => Record<string, string>;
   /** Spawns `count` workers and waits until they listen. */
-  start(count: number, extra?: Record<string, string>): Promise<SpawnedWorker[]>;
+  readonly start: (count: number, extra?: Record<string, string>) => Promise<SpawnedWorker[]>;
   /** Kills the workers still running and stops everything. */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 export async function startStack(options: { emulator?: EmulatorOptions; workspaces?: readonly ResolvedWorkspace[]; persistent?: boolean } = {}): Promise<Stack> {

@@ -84,7 +84,7 @@ function admit(state: EmulatorState, timers: TimerSet, request: IncomingMessage,
     counters.faults.forced429++;
     return answer(workspace, response, tooManyRequests(state, workspace, route.format, forcedMs));
   }
-  const token = workspace.bucket.take();
+  const token = workspace.rateLimit.take();
   if (!token.allowed) return answer(workspace, response, tooManyRequests(state, workspace, route.format, token.retryAfterMs));
 
   const fault = state.faults.roll();

@@ -9,8 +9,11 @@ export type TakeResult = { readonly allowed: true } | { readonly allowed: false;
 
 const ALLOWED: TakeResult = { allowed: true };
 
-/** A token bucket. `rate` 0 means unlimited. */
-export class TokenBucket {
+/**
+ * What the emulator answers 429 by: a token bucket per workspace, as Customer.io limits a workspace (the
+ * client-side budget is core's `TokenBucket`, a different concern). `rate` 0 means unlimited.
+ */
+export class EmulatedRateLimit {
   #rate: number;
   #burst: number;
   #tokens: number;

@@ -2,21 +2,19 @@
  * `pnpm demo`: the whole system live in one command — a Redis (REDIS_URL, or a redis-server it starts),
  * an emulated Track API, two workers, a load generator in waves, and the monitor. Ctrl-C (or `q`) stops
  * everything it started. `--no-tui --duration s` runs without the screen and prints one `--once --json`
- * reading at the end (for scripts and the smoke test).
+ * reading at the end (for scripts and the smoke test). Each app runs as its own process, from the entry
+ * point its package provides: the demo uses them as a person would, never their internals.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@cioscale/emulator';
 import { Command, InvalidArgumentError } from 'commander';
-import { enqueueRejects, startLoadWaves, startWorker } from './demo/fleet.js';
-import { Cleanup } from './demo/processes.js';
-import { demoRedis } from './demo/redis.js';
-import { MonitorSource } from './model/monitorSource.js';
-import { readOnce } from './once.js';
-import { runTui } from './runTui.js';
+import { Cleanup } from './cleanup.js';
+import { enqueueRejects, startLoadWaves, startWorker } from './fleet.js';
+import { readMonitor, runMonitorScreen, type MonitorTarget } from './monitor.js';
+import { demoRedis } from './redis.js';
 
 const positive = (text: string): number => {
   const value = Number(text);
@@ -34,7 +32,7 @@ const options = new Command('cioscale-demo')
   .parse(argv)
   .opts<{ duration?: number; tui: boolean; rate: number; workers: number; logs?: string }>();
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const cwd = process.cwd();
 const logDir = options.logs ?? mkdtempSync(join(tmpdir(), 'cioscale-demo-'));
 const log = (message: string): void => void process.stderr.write(`demo: ${message}\n`);
 const cleanup = new Cleanup();
@@ -70,7 +68,7 @@ try {
     WORKER_DRAIN_TIMEOUT_MS: '2000',
     PORT: '0',
   };
-  const settings = { root, logDir, env };
+  const settings = { cwd, logDir, env };
   const workers = Array.from({ length: options.workers }, (_, index) => startWorker(settings, index + 1));
   cleanup.add(async () => void (await Promise.all(workers.map((worker) => worker.stop()))));
   for (const worker of workers) log(`${worker.name} pid ${worker.child.pid}`);
@@ -78,17 +76,19 @@ try {
   const load = startLoadWaves(settings, { rate: options.rate, onSeconds: 40, offSeconds: 15 });
   cleanup.add(() => load.stop());
   log(`loadgen pid ${load.current()?.child.pid}: ${options.rate} ops/s for 40 s, 15 s quiet, again; logs in ${logDir}`);
-  const source = new MonitorSource({ redis: redis.url, namespace, workspaces: [{ name: 'default' }] });
-  cleanup.add(() => source.close());
+  const monitor: MonitorTarget = { env, cwd, workspace: 'default' };
+  // aborting stops the monitor the demo runs at that moment (its screen, or a reading being taken)
+  const stopMonitor = new AbortController();
+  cleanup.add(() => stopMonitor.abort());
   if (options.tui) {
-    const signal = options.duration === undefined ? undefined : AbortSignal.timeout(options.duration * 1000);
-    await runTui(source, { intervalMs: 1_000, budgetStep: 10, selected: 'default', maxFps: 10 }, signal);
+    const signals = [stopMonitor.signal, ...(options.duration === undefined ? [] : [AbortSignal.timeout(options.duration * 1000)])];
+    await runMonitorScreen(monitor, AbortSignal.any(signals));
   } else {
     // the clock starts once every worker reports, so a slow machine still gets a full run
-    await fleetReady(source, options.workers, 90_000);
+    await fleetReady(monitor, options.workers, 90_000, stopMonitor.signal);
     log('every worker reports; running');
     await new Promise((resolve) => setTimeout(resolve, (options.duration ?? 30) * 1000));
-    process.stdout.write(`${JSON.stringify(await readOnce(source, 1_000), null, 2)}\n`);
+    process.stdout.write((await readMonitor(monitor, 1_000, stopMonitor.signal)).json);
   }
 } catch (error) {
   log(error instanceof Error ? error.message : String(error));
@@ -98,10 +98,22 @@ await cleanup.run();
 log(`stopped; logs in ${logDir}`);
 process.exit(code);
 
-async function fleetReady(source: MonitorSource, workers: number, timeoutMs: number): Promise<void> {
+async function fleetReady(monitor: MonitorTarget, workers: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while ((await source.read()).workers.length < workers) {
-    if (Date.now() > until) throw new Error(`the workers did not report within ${timeoutMs / 1000} s; see their logs in ${logDir}`);
+  for (;;) {
+    const reading = await readMonitor(monitor, 100, signal);
+    if (reportingWorkers(reading.json) >= workers) return;
+    if (Date.now() > until) throw new Error(`the workers did not report within ${timeoutMs / 1000} s; see their logs in ${logDir}${reading.stderr ? `; the monitor said: ${reading.stderr.trim()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** How many workers a `--once --json` reading lists (0 for no reading, e.g. while Redis is still starting). */
+function reportingWorkers(json: string): number {
+  try {
+    const view = JSON.parse(json) as { workers?: unknown };
+    return Array.isArray(view.workers) ? view.workers.length : 0;
+  } catch {
+    return 0;
   }
 }

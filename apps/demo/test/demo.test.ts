@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const root = fileURLToPath(new URL('../../..', import.meta.url));
+// run from the demo's own package directory, as `pnpm --filter @cioscale/demo start` does
+const cwd = fileURLToPath(new URL('..', import.meta.url));
 const demo = fileURLToPath(new URL('../src/demo.ts', import.meta.url));
 let logs: string;
 
-beforeEach(() => void (logs = mkdtempSync(join(tmpdir(), 'cio-monitor-demo-test-'))));
+beforeEach(() => void (logs = mkdtempSync(join(tmpdir(), 'cio-demo-test-'))));
 afterEach(() => rmSync(logs, { recursive: true, force: true }));
 
 /** True while a process with this pid exists. */
@@ -27,7 +28,7 @@ describe('pnpm demo', () => {
     // no REDIS_URL: the demo starts its own redis-server
     const { PATH, HOME } = process.env;
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, ['--conditions=source', '--import', 'tsx', demo, '--no-tui', '--duration', '2', '--logs', logs], { cwd: root, env: { PATH, HOME }, maxBuffer: 10_000_000 }, (_, stdout, stderr) =>
+      const child = execFile(process.execPath, ['--conditions=source', '--import', 'tsx', demo, '--no-tui', '--duration', '2', '--logs', logs], { cwd, env: { PATH, HOME }, maxBuffer: 10_000_000 }, (_, stdout, stderr) =>
         resolve({ code: child.exitCode, stdout, stderr }),
       );
     });
@@ -44,7 +45,7 @@ describe('pnpm demo', () => {
 
   it('stops everything it started on Ctrl-C (SIGINT)', { timeout: 150_000 }, async () => {
     const { PATH, HOME } = process.env;
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', demo, '--no-tui', '--duration', '600', '--logs', logs], { cwd: root, env: { PATH, HOME }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', demo, '--no-tui', '--duration', '600', '--logs', logs], { cwd, env: { PATH, HOME }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {

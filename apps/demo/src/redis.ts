@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, startChild } from '@cioscale/test-support';
 import { Redis } from 'ioredis';
-import { startChild } from './processes.js';
 
 /** The Redis the demo uses. */
 export interface DemoRedis {
@@ -45,17 +44,6 @@ export async function demoRedis(env: NodeJS.ProcessEnv, logDir: string): Promise
     throw error;
   }
   return { url: `redis://127.0.0.1:${port}`, owned: true, ...(server.child.pid !== undefined && { pid: server.child.pid }), stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(port: number, timeoutMs: number): Promise<void> {

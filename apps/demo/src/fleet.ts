@@ -1,40 +1,36 @@
 import { join } from 'node:path';
 import { identify, track } from '@cioscale/core';
 import { createProducer } from '@cioscale/queue';
-import { startChild, type DemoChild } from './processes.js';
+import { startScript, type LoggedChild } from '@cioscale/test-support';
+import { entryPoints } from './entryPoints.js';
 
 /** Where the demo's fleet runs and what it sends. */
 export interface FleetSettings {
-  readonly root: string;
+  /** Working directory of the children: inside the workspace, where `tsx` resolves. */
+  readonly cwd: string;
   readonly logDir: string;
   /** Environment shared by the workers and the load generator (Redis, namespace, Track API). */
   readonly env: NodeJS.ProcessEnv;
 }
 
-const tsx = (root: string, script: string): string[] => ['--conditions=source', '--import', 'tsx', join(root, script)];
-
-/** Starts one worker (`apps/worker/src/main.ts`), logging to `worker-<n>.log`. */
-export function startWorker(settings: FleetSettings, index: number): DemoChild {
-  return startChild(`worker ${index}`, process.execPath, tsx(settings.root, 'apps/worker/src/main.ts'), {
-    env: settings.env,
-    cwd: settings.root,
-    logFile: join(settings.logDir, `worker-${index}.log`),
-  });
+/** Starts one worker (`@cioscale/worker`'s main), logging to `worker-<n>.log`. */
+export function startWorker(settings: FleetSettings, index: number): LoggedChild {
+  return startScript(`worker ${index}`, entryPoints.worker, [], { env: settings.env, cwd: settings.cwd, logFile: join(settings.logDir, `worker-${index}.log`) });
 }
 
 /**
  * Runs the load generator in waves — `onSeconds` at `rate` ops/s, then `offSeconds` of quiet — until
  * stopped, so the queue visibly fills past what the budget can drain and then empties again with an ETA.
  */
-export function startLoadWaves(settings: FleetSettings, wave: { readonly rate: number; readonly onSeconds: number; readonly offSeconds: number }): { readonly current: () => DemoChild | undefined; stop(): Promise<void> } {
-  let current: DemoChild | undefined;
+export function startLoadWaves(settings: FleetSettings, wave: { readonly rate: number; readonly onSeconds: number; readonly offSeconds: number }): { readonly current: () => LoggedChild | undefined; stop(): Promise<void> } {
+  let current: LoggedChild | undefined;
   let stopped = false;
   let pause: NodeJS.Timeout | undefined;
   const next = (): void => {
     if (stopped) return;
-    current = startChild('loadgen', process.execPath, [...tsx(settings.root, 'apps/worker/src/loadgen.ts'), '--rate', String(wave.rate), '--duration', String(wave.onSeconds)], {
+    current = startScript('loadgen', entryPoints.loadgen, ['--rate', String(wave.rate), '--duration', String(wave.onSeconds)], {
       env: settings.env,
-      cwd: settings.root,
+      cwd: settings.cwd,
       logFile: join(settings.logDir, 'loadgen.log'),
     });
     void current.exited.then(() => {
