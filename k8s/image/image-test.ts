@@ -1,8 +1,8 @@
 /**
  * The worker image, run as the Deployment runs it (k8s/image/podman.ts) against a real redis-server
  * and the emulator:
- *   1. cold start: `podman run` until /readyz answers 200;
- *   2. N operations enqueued → exactly N in the emulator's ledger, no duplicate; peak RSS meanwhile;
+ *   1. N operations enqueued, then cold start: `podman run` until /readyz answers 200;
+ *   2. exactly N in the emulator's ledger, no duplicate; peak RSS from the worker's /metrics meanwhile;
  *   3. M more, SIGTERM while they flow → exit code 0, and delivered + still queued = N + M, none failed;
  *   4. a second container drains the rest → exactly N + M delivered, and exits 0 on SIGTERM too.
  * Usage: node --conditions=source --import tsx k8s/image/image-test.ts [image] (default localhost/cioscale/worker:ci);
@@ -10,7 +10,7 @@
  */
 import { DEFAULT_NAMESPACE } from '@cioscale/queue';
 import { API_KEY, SITE_ID, startHarness, status, waitFor, watchRss } from './harness.js';
-import { deploymentEnv, podman, runWorkerContainer, stopWithSigterm } from './podman.js';
+import { cgroupPeakBytes, deploymentEnv, podman, runWorkerContainer, stopWithSigterm } from './podman.js';
 
 const image = process.argv[2] ?? 'localhost/cioscale/worker:ci';
 const perPhase = Number(process.env['IMAGE_TEST_OPERATIONS'] ?? 20_000);
@@ -49,19 +49,23 @@ async function queued(): Promise<{ pending: number; failed: number }> {
 try {
   const size = Number(await podman('image', 'inspect', '--format', '{{.Size}}', image));
   log(`image ${image}: ${(size / 1e6).toFixed(0)} MB`);
+  // A backlog before the worker starts, as in the queue benchmark: it holds WORKER_CONCURRENCY jobs at once.
+  await harness.enqueue(0, perPhase);
   const first = `cioscale-image-test-${process.pid}-a`;
-  log(`cold start to /readyz 200: ${await start(first)} ms`);
-
   const rss = watchRss(url('/metrics'));
   const loadStartedAt = Date.now();
-  await harness.enqueue(0, perPhase);
+  log(`cold start to /readyz 200 (with ${perPhase} operations waiting): ${await start(first)} ms`);
   await waitFor(`${perPhase} operations in the ledger`, () => harness.delivered() >= perPhase, 180_000);
   const seconds = (Date.now() - loadStartedAt) / 1000;
   rss.stop();
   const stats = harness.emulator.stats(SITE_ID);
   check(stats.acceptedOperations === perPhase, `ledger holds ${stats.acceptedOperations} operations, expected ${perPhase}`);
   check(stats.duplicateEvents === 0, `${stats.duplicateEvents} duplicate events`);
-  log(`delivered ${perPhase} operations in ${seconds.toFixed(1)} s (${Math.round(perPhase / seconds)} ops/s, ${stats.requests} requests); peak RSS ${mib(rss.peak())}`);
+  const cgroupPeak = await cgroupPeakBytes(first);
+  log(
+    `delivered ${perPhase} operations in ${seconds.toFixed(1)} s (${Math.round(perPhase / seconds)} ops/s, ${stats.requests} requests); ` +
+      `peak RSS ${mib(rss.peak())} (sampled every 200 ms), cgroup peak ${cgroupPeak === undefined ? 'unreadable' : mib(cgroupPeak)} (RSS + page cache)`,
+  );
 
   const total = perPhase * 2;
   await harness.enqueue(perPhase, perPhase);

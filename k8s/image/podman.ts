@@ -66,3 +66,20 @@ export async function stopWithSigterm(name: string): Promise<number> {
   await podman('kill', '--signal', 'TERM', name);
   return Number(await podman('wait', name));
 }
+
+/**
+ * The most memory the container's cgroup has used (RSS plus page cache, what a memory limit counts):
+ * cgroup v2 `memory.peak` or v1 `memory.max_usage_in_bytes`; undefined where neither is readable.
+ */
+export async function cgroupPeakBytes(name: string): Promise<number | undefined> {
+  const id = await podman('inspect', '--format', '{{.Id}}', name);
+  const { stdout } = await run('find', ['/sys/fs/cgroup', '-maxdepth', '6', '-type', 'd', '-name', `*${id}*`]).catch(() => ({ stdout: '' }));
+  // conmon, podman's monitor process, has a cgroup of its own named after the container too
+  for (const dir of stdout.split('\n').filter((line) => line !== '' && !line.includes('conmon'))) {
+    for (const file of ['memory.peak', 'memory.max_usage_in_bytes']) {
+      const { stdout: value } = await run('cat', [`${dir}/${file}`]).catch(() => ({ stdout: '' }));
+      if (/^\d+\s*$/.test(value)) return Number(value);
+    }
+  }
+  return undefined;
+}
