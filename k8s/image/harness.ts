@@ -2,16 +2,24 @@
  * What a worker under test talks to: a real redis-server and a real emulator on loopback, a producer
  * applications would use, and readers of the worker's /readyz and /metrics.
  */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { track } from '@cioscale/core';
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { createProducer, type Producer } from '@cioscale/queue';
 import { freePort, startRedis, type TestRedis } from '../../packages/queue/test/support/redisServer.js';
+
+const run = promisify(execFile);
 
 export const SITE_ID = 'site';
 export const API_KEY = 'key';
 
 export interface Harness {
   readonly redis: TestRedis;
+  /** The Redis password (`requirepass`), and its URL with it. */
+  readonly password: string;
+  readonly redisUrl: string;
   readonly emulator: EmulatorHandle;
   readonly producer: Producer;
   /** A free port for the worker's HTTP server. */
@@ -24,13 +32,20 @@ export interface Harness {
 }
 
 export async function startHarness(namespace: string): Promise<Harness> {
+  // A password, as in production: the worker must really send the one its Secret holds.
+  const password = randomBytes(16).toString('hex');
+  // set once it answers: the start-up check pings without a password
   const redis = await startRedis();
+  await run('redis-cli', ['-p', String(redis.port), 'CONFIG', 'SET', 'requirepass', password]);
+  const redisUrl = `redis://:${password}@127.0.0.1:${redis.port}`;
   // No rate limit in the emulator: the worker's own Redis budget is what this run exercises.
   const emulator = await startEmulator({ workspaces: [`${SITE_ID}:${API_KEY}`], rate: 0 });
-  const producer = createProducer({ redis: redis.url, namespace });
+  const producer = createProducer({ redis: redisUrl, namespace });
   const workerPort = await freePort();
   return {
     redis,
+    password,
+    redisUrl,
     emulator,
     producer,
     workerPort,

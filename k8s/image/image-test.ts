@@ -23,7 +23,7 @@ function check(condition: boolean, message: string): void {
 
 const harness = await startHarness(DEFAULT_NAMESPACE);
 const env = deploymentEnv({
-  REDIS_URL: harness.redis.url,
+  REDIS_URL: harness.redisUrl,
   CIO_TRACK_URL: harness.emulator.url,
   CUSTOMERIO_SITE_ID: SITE_ID,
   CUSTOMERIO_TRACK_API_KEY: API_KEY,

@@ -16,7 +16,12 @@ export const PODMAN_FLAGS = ['--runtime', 'runc'];
 export const ULIMITS = ['--ulimit', 'nofile=16384:16384', '--ulimit', 'nproc=8192:8192'];
 
 export async function podman(...args: string[]): Promise<string> {
-  const { stdout } = await run('podman', [...PODMAN_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return podmanWithEnv({}, ...args);
+}
+
+/** `podman` with `env` added to this process's environment (e.g. CONTAINERS_CONF). */
+export async function podmanWithEnv(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const { stdout } = await run('podman', [...PODMAN_FLAGS, ...args], { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   return stdout.trim();
 }
 
