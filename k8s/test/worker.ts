@@ -42,6 +42,8 @@ export function workerContainer(objects: readonly K8sObject[]): Container {
 export interface DeployedVariable {
   readonly value: string;
   readonly source: 'configmap' | 'secret' | 'literal';
+  /** The variables its value was expanded from (`$(NAME)`). */
+  readonly references?: readonly string[];
 }
 
 /**
@@ -59,10 +61,30 @@ export function deployedEnv(objects: readonly K8sObject[]): Map<string, Deployed
   for (const variable of container.env ?? []) {
     const secret = variable.valueFrom?.secretKeyRef;
     if (secret) env.set(variable.name, { value: `secret:${secret.name}/${secret.key}`, source: 'secret' });
-    else if (variable.value !== undefined) env.set(variable.name, { value: variable.value, source: 'literal' });
+    else if (variable.value !== undefined) env.set(variable.name, { value: expand(variable.value, env), source: 'literal', ...(references(variable.value).length > 0 && { references: references(variable.value) }) });
     else throw new Error(`${variable.name}: only values and secretKeyRef are expected`);
   }
   return env;
+}
+
+const REFERENCE = /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g;
+
+/** The variables a value names as `$(NAME)`, which the kubelet replaces with their values. */
+function references(value: string): string[] {
+  return [...value.matchAll(REFERENCE)].map((match) => match[1]!);
+}
+
+/**
+ * The kubelet's expansion of `$(NAME)` with a variable defined before (envFrom first, then env in
+ * order); an unknown name stays as written, as in Kubernetes. A Secret's value stands in as the URL-safe
+ * `secret-<name>-<key>`, so a URL built from it still parses.
+ */
+function expand(value: string, env: ReadonlyMap<string, DeployedVariable>): string {
+  return value.replace(REFERENCE, (whole, name: string) => {
+    const variable = env.get(name);
+    if (!variable) return whole;
+    return variable.source === 'secret' ? variable.value.replace(/[:/]/g, '-') : variable.value;
+  });
 }
 
 /** The worker's configuration for `env`, and every variable name it looked at while reading it. */
@@ -75,5 +97,8 @@ export function readAsWorker(env: ReadonlyMap<string, DeployedVariable>): { read
       return target[name as string];
     },
   });
-  return { config: readWorkerConfig(recording), read };
+  const config = readWorkerConfig(recording);
+  // a variable the worker read whose value was expanded from others: those are read through it
+  for (const [name, variable] of env) if (read.has(name)) for (const reference of variable.references ?? []) read.add(reference);
+  return { config, read };
 }

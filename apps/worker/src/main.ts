@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 /**
- * The cioscale worker: `node --conditions=source --import tsx apps/worker/src/main.ts` (or `pnpm run worker`).
+ * The cioscale worker: `cioscale-worker` (`node dist/main.js` from the build), or `pnpm run worker` from the sources.
  * Configuration from the environment (see README.md); SIGTERM/SIGINT drain within WORKER_DRAIN_TIMEOUT_MS.
  */
 import type { AddressInfo } from 'node:net';
