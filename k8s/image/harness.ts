@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { track } from '@cioscale/core';
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { createProducer, type Producer } from '@cioscale/queue';
-import { freePort, startRedis, type TestRedis } from '../../packages/queue/test/support/redisServer.js';
+import { freePort, startRedis, type TestRedis } from '@cioscale/test-support';
 
 const run = promisify(execFile);
 

@@ -135,7 +135,7 @@ describe('the NetworkPolicy', () => {
   });
 
   it('lets out DNS, the port of the worker’s Redis and HTTPS to the Track API', () => {
-    const redisPort = Number(new URL(config.redis as string).port || 6379);
+    const redisPort = Number(new URL(config.redis).port || 6379);
     expect(egressPorts.sort()).toEqual([`TCP/${redisPort}`, 'TCP/443', 'TCP/53', 'UDP/53'].sort());
   });
 });
