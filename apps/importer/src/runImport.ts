@@ -6,6 +6,8 @@ import { openCsv, type CsvRow } from './csvSource.js';
 import { DiffStore } from './diffStore.js';
 import { ImportError } from './errors.js';
 import { FailedRowsWriter } from './failedRows.js';
+import { fileProblem } from './fileProblem.js';
+import { detectInputFormat, show } from './inputFormat.js';
 import { RowHandler, type RowCounts, type RowRef, type RowSink } from './rowHandler.js';
 import { createRowMapper } from './rowMapper.js';
 import { openTarget, type OpenTarget } from './target.js';
@@ -53,6 +55,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
   let target: OpenTarget | undefined;
   let failed: FailedRowsWriter | undefined;
   let resumedFrom = 0;
+  let input: ImportSummary['input'];
+  let reserved: ImportSummary['reserved'] = [];
   let targetName = options.dryRun ? 'dry-run' : options.target.kind === 'embedded' ? 'embedded-emulator' : '';
   const summary = (status: ImportStatus, error?: string): ImportSummary => {
     const snapshot = metrics.snapshot();
@@ -69,6 +73,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       failedFile: failed && failed.count > 0 ? failed.path : undefined,
       checkpoint: options.dryRun ? undefined : paths.checkpoint,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      input,
+      reserved,
       error,
     };
   };
@@ -79,8 +85,13 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     const resumeFrom = resumePoint(options, previous, identity, reporter);
     if (resumeFrom === 'complete') return summary('complete');
     resumedFrom = resumeFrom?.rowsDone ?? 0;
-    const csv = await openCsv(options.file, { skip: resumedFrom, ...(options.limit !== undefined && { limit: options.limit }) });
-    const mapper = createRowMapper(csv.header, options.mapping, options.idColumn);
+    const format = detectInputFormat(options.file, { encoding: options.encoding, delimiter: options.delimiter });
+    input = { encoding: format.encoding, delimiter: format.delimiter === '\t' ? 'tab' : format.delimiter };
+    if (format.encodingFrom === 'bom' && format.encoding !== 'utf-8') reporter.notice(`encoding: ${format.encoding} (from the byte-order mark)`);
+    if (format.delimiterFrom === 'header' && format.delimiter !== ',') reporter.notice(`delimiter: ${show(format.delimiter)} (detected from the header line; --delimiter to override)`);
+    const csv = await openCsv(options.file, { skip: resumedFrom, format, ...(options.limit !== undefined && { limit: options.limit }) });
+    const mapper = createRowMapper(csv.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved });
+    reserved = mapper.reserved;
     if (!options.dryRun) {
       target = await openTarget(options.target, options);
       targetName = target.name;
@@ -210,11 +221,15 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
 }
 
 function fileIdentityOrThrow(file: string): Checkpoint['file'] {
+  let identity: Checkpoint['file'] & { directory: boolean };
   try {
-    return fileIdentity(file);
+    identity = fileIdentity(file);
   } catch (error) {
-    throw new ImportError('CIO_IMPORT_FILE', `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ImportError('CIO_IMPORT_FILE', fileProblem(file, error));
   }
+  const { directory, ...rest } = identity;
+  if (directory) throw new ImportError('CIO_IMPORT_FILE', fileProblem(file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' })));
+  return rest;
 }
 
 /** The checkpoint to continue from, `complete` when there is nothing left, or `undefined` to start over. */

@@ -36,6 +36,8 @@ export function humanSummary(summary: ImportSummary, file: string): string {
       : `  rows ${n(summary.rows)} · delivered ${n(summary.delivered)} · rejected ${n(summary.rejected)} · failed ${n(summary.failed)} · skipped ${n(summary.skipped)}`,
   ];
   if (!summary.dryRun) lines.push(`  requests ${n(summary.requests)} · 429s ${n(summary.rateLimited)} · retries ${n(summary.retries)} · ${n(perSecond)} rows/s`);
+  if (summary.input && (summary.input.encoding !== 'utf-8' || summary.input.delimiter !== ',')) lines.push(`  read as ${summary.input.encoding}, delimiter ${summary.input.delimiter === 'tab' ? 'tab' : `'${summary.input.delimiter}'`}`);
+  if (summary.reserved.length > 0) lines.push(`  reserved names: ${summary.reserved.map((r) => `${r.column === r.name ? r.name : `${r.column} → ${r.name}`}: ${r.handling}`).join('; ')}`);
   if (summary.resumedFrom > 0) lines.push(`  resumed after row ${n(summary.resumedFrom)}`);
   if (summary.failedFile) lines.push(`  rejected/failed rows with reasons: ${relative(process.cwd(), summary.failedFile)}`);
   if (summary.status === 'interrupted') lines.push('  interrupted: the checkpoint is saved; run again with --resume to continue');

@@ -1,4 +1,5 @@
 import type { Mapping } from './mapping.js';
+import type { ReservedColumn } from './reservedNames.js';
 import type { TargetOptions } from './target.js';
 
 /** Everything an import needs, already validated (see `args.ts`). */
@@ -8,6 +9,12 @@ export interface ImportOptions {
   readonly mapping: Mapping;
   /** Identifier column of a people import. @defaultValue 'id' */
   readonly idColumn: string;
+  /** `--encoding`: the file's encoding. @defaultValue from a byte-order mark, else strict UTF-8 */
+  readonly encoding: string | undefined;
+  /** `--delimiter`: `,` `;` tab or `|`. @defaultValue detected from the header line */
+  readonly delimiter: string | undefined;
+  /** `--allow-reserved`: reserved Customer.io attribute names to send anyway. @defaultValue none */
+  readonly allowReserved: readonly string[];
   readonly target: TargetOptions;
   /** Request budget, requests/s. @defaultValue 100 */
   readonly rate: number;
@@ -75,6 +82,10 @@ export interface ImportSummary extends RunCounts {
   readonly peakRssMb: number;
   /** The one-line reason of a fatal stop. */
   readonly error: string | undefined;
+  /** How the file was read (`tab` for a tab), once it was opened. */
+  readonly input: { readonly encoding: string; readonly delimiter: string } | undefined;
+  /** Columns with a reserved Customer.io name, and what was done with each. */
+  readonly reserved: readonly ReservedColumn[];
 }
 
 /** Receives progress; the CLI picks an Ink view on a TTY and plain lines otherwise. */
