@@ -6,7 +6,7 @@ import { parseDelimiter, parseEncoding } from './inputFormat.js';
 import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
 import { parseAllowReserved } from './reservedNames.js';
 import type { TargetOptions } from './target.js';
-import type { ImportOptions } from './types.js';
+import type { ImportOptions } from './importOptions.js';
 
 /** What the command line asks for. */
 export interface CliRequest {
@@ -40,12 +40,13 @@ function program(): Command {
     .addOption(new Option('--kind <kind>', 'people or events (overrides the mapping file)').choices(['people', 'events']))
     .option('--rate <req/s>', 'request budget [CIO_RATE_LIMIT] (default 100)', positive)
     .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
-    .option('--batch-size <n>', 'most operations per batch request', integer(1), 1000)
+    .option('--batch-size <n>', 'cap on operations per batch request (default: none; requests are filled to 480 KB)', integer(1))
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
     .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), 8)
     .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
     .option('--limit <n>', 'import at most n data rows', integer(1))
-    .option('--dry-run', 'map and validate every row, send nothing', false)
+    .option('--dry-run', 'map and validate every row, send nothing, print the impact report', false)
+    .option('--no-recent-events', "reject events dated within Customer.io's 72-hour campaign window (or without a timestamp) instead of sending them")
     .option('--resume', 'continue after the last checkpoint', false)
     .option('--diff', 'send only rows that are new or changed since the last --diff run', false)
     .option('--state-dir <dir>', 'folder of the checkpoint and diff store (default: .cioscale/ next to the file)')
@@ -103,11 +104,12 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       target: targetOf(cio, region),
       rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? 100,
       concurrency: flags['concurrency'] as number,
-      batchSize: flags['batchSize'] as number,
+      batchSize: flags['batchSize'] as number | undefined,
       timeoutMs: flags['timeout'] as number,
       maxAttempts: flags['maxAttempts'] as number,
       limit: flags['limit'] as number | undefined,
       dryRun: flags['dryRun'] === true,
+      refuseRecentEvents: flags['recentEvents'] === false,
       resume: flags['resume'] === true,
       diff: flags['diff'] === true,
       stateDir: path('stateDir'),

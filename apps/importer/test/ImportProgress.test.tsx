@@ -1,7 +1,7 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { eta, ImportProgress } from '../src/components/ImportProgress.js';
-import type { ProgressSnapshot } from '../src/types.js';
+import type { ProgressSnapshot } from '../src/progress.js';
 
 const snapshot: ProgressSnapshot = {
   elapsedMs: 10_000,
