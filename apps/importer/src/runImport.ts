@@ -55,6 +55,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
   let failedRows: FailedRowsWriter | undefined;
   let opened: OpenedInput | undefined;
   let ledger: RowLedger | undefined;
+  let saveCheckpoint: ((complete: boolean) => void) | undefined;
   let targetName = options.dryRun ? 'dry-run' : options.target.kind === 'embedded' ? 'embedded-emulator' : '';
   const summary = (status: ImportStatus, error?: string): ImportSummary => {
     const m = metrics.snapshot();
@@ -130,9 +131,10 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
         retry: { maxAttempts: options.maxAttempts },
       },
     });
-    const saveCheckpoint = (complete: boolean): void => {
+    saveCheckpoint = (complete: boolean): void => {
       if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete });
     };
+    const save = saveCheckpoint;
     const snapshot = (): ProgressSnapshot => {
       const m = metrics.snapshot();
       const { pending: _inFlight, ...counts } = book.counts();
@@ -147,7 +149,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       };
     };
 
-    const checkpointTimer = setInterval(() => saveCheckpoint(false), CHECKPOINT_EVERY_MS);
+    const checkpointTimer = setInterval(() => save(false), CHECKPOINT_EVERY_MS);
     const progressTimer = setInterval(() => reporter.update(snapshot()), PROGRESS_EVERY_MS);
     let subscription: Subscription | undefined;
     let interrupted = false;
@@ -185,7 +187,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     reporter.update(snapshot());
     const failure = book.firstFailure;
     if (failure !== undefined) status = 'fatal';
-    saveCheckpoint(status === 'complete');
+    save(status === 'complete');
     if (diff && !options.dryRun) diff.save(paths.diff);
     if (failure === undefined) return summary(status);
     return summary(
@@ -193,6 +195,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       `${book.counts().failed} row(s) could not be delivered: ${failure.error.message}; the checkpoint stops before row ${book.rowsDone + 1}: run again with --resume to send them`,
     );
   } catch (error) {
+    // a fatal error part-way (an invalid byte, a broken quote): the rows settled before it stay done
+    saveCheckpoint?.(false);
     return summary('fatal', error instanceof Error ? error.message : String(error));
   } finally {
     failedRows?.close();
