@@ -5,6 +5,9 @@ import type { RowLedger } from './rowLedger.js';
 import type { RowPlanner } from './rowPlanner.js';
 import { isRowResult, resultOf, type RowRef, type RowResult } from './rowResult.js';
 
+/** The fewest rows the read-ahead window holds. */
+export const MIN_WINDOW_ROWS = 1000;
+
 /** How rows travel from the file to the ledger. */
 export interface RowFlowOptions {
   readonly csv: CsvSource;
@@ -31,13 +34,17 @@ export interface RowFlow {
  * locally) → envelopes through core `deliver()` → every result to one subscriber, the ledger.
  *
  * The read-ahead window is counted in estimated request bytes, not rows: a row weighs the bytes of its
- * cells plus the column names, and at least its share of a request capped by `--batch-size`. So
+ * cells plus the column names, and at least its share of a request capped by `--batch-size` (but at
+ * least {@link MIN_WINDOW_ROWS} rows always fit, so small capped requests still keep every slot busy). So
  * byte-filled requests of small rows get enough rows in flight to fill them, while memory stays bounded by
  * `(concurrency + 2) × 480 KB` of row text, whatever the row size or file size.
  */
 export function createRowFlow(options: RowFlowOptions): RowFlow {
   const { csv, planner, ledger, delivery } = options;
-  const floor = options.maxOperations !== undefined ? Math.ceil(DEFAULT_MAX_BATCH_BYTES / options.maxOperations) : 1;
+  const window = (options.concurrency + 2) * DEFAULT_MAX_BATCH_BYTES;
+  // a capped request holds fewer rows than its bytes allow, so a row weighs at least its share of one; but
+  // never more than a thousandth of the window: at least 1,000 rows are read ahead, as always
+  const floor = options.maxOperations !== undefined ? Math.min(Math.ceil(DEFAULT_MAX_BATCH_BYTES / options.maxOperations), Math.ceil(window / MIN_WINDOW_ROWS)) : 1;
   // a JSON operation spells out every column name, plus quotes, a colon, a comma and the envelope fields
   const overhead = csv.header.reduce((sum, name) => sum + name.length + 6, 64);
   const weigh = (row: CsvRow): number => {
@@ -46,7 +53,7 @@ export function createRowFlow(options: RowFlowOptions): RowFlow {
     return Math.max(floor, bytes);
   };
   const pull = createPullSource(csv.chunks, {
-    highWaterMark: (options.concurrency + 2) * DEFAULT_MAX_BATCH_BYTES,
+    highWaterMark: window,
     size: (chunk) => chunk.reduce((sum, row) => sum + weigh(row), 0),
   });
 
