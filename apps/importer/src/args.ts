@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { ConfigError, isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
+import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
+import { isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from './errors.js';
 import { parseDelimiter, parseEncoding } from './inputFormat.js';
 import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
 import { parseAllowReserved } from './reservedNames.js';
@@ -60,7 +60,7 @@ function program(): Command {
 
 /**
  * Parses `argv` (without node and script) and the environment into a validated request.
- * @throws {@link UsageError} with a one-line reason naming the flag or variable; `CommanderError` for --help/--version
+ * @throws {@link ConfigurationError} with a one-line reason naming the flag or variable; `CommanderError` for --help/--version
  */
 export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRequest> {
   const command = program();
@@ -68,7 +68,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
     command.parse([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')) throw error;
-    throw new UsageError((error as Error).message.replace(/^error: /, ''));
+    throw fromCommander(error as Error);
   }
   const flags = command.opts<Record<string, unknown>>();
   const from = userDirectory(env);
@@ -78,18 +78,12 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
   const delimiter = typeof flags['delimiter'] === 'string' ? (parseDelimiter(flags['delimiter']), flags['delimiter']) : undefined;
   const allowReserved = typeof flags['allowReserved'] === 'string' ? parseAllowReserved(flags['allowReserved']) : [];
   checkTrackUrl(env['CIO_TRACK_URL']);
-  let cio;
-  try {
-    cio = readCustomerioEnv(env);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  const cio = readCustomerioEnv(env);
   const mappingPath = path('mapping');
   const mapping = mappingPath !== undefined ? await loadMapping(mappingPath) : DEFAULT_MAPPING;
   const kind = (flags['kind'] as ImportKind | undefined) ?? mapping.kind;
   const region = (flags['region'] as Region | undefined) ?? cio.region ?? 'us';
-  if (!isRegion(region)) throw new UsageError(`--region must be us or eu`);
+  if (!isRegion(region)) throw new ConfigurationError('--region', 'us or eu', JSON.stringify(region));
   const explicitId = command.getOptionValueSource('idColumn') === 'cli';
   return {
     json: flags['json'] === true,
@@ -102,7 +96,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       delimiter,
       allowReserved,
       target: targetOf(cio, region),
-      rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? 100,
+      rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? DEFAULT_BUDGET.rate,
       concurrency: flags['concurrency'] as number,
       batchSize: flags['batchSize'] as number | undefined,
       timeoutMs: flags['timeout'] as number,
@@ -119,13 +113,23 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 }
 
+/** Commander's refusal as a ConfigurationError naming the flag (`--concurrency must be an integer ≥ 1; received "0"`). */
+function fromCommander(error: Error): ConfigurationError {
+  const message = error.message.replace(/^error: /, '');
+  const invalid = /^option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. (.*)$/s.exec(message);
+  if (!invalid) return new ConfigurationError('the command line', 'a file and flags as --help lists them', message, { cause: error });
+  const [, flag, value, reason] = invalid as unknown as [string, string, string, string];
+  const expected = reason.replace(/^expected /, '').replace(/^Allowed choices are (.*)\.$/, 'one of $1');
+  return new ConfigurationError(flag, expected, JSON.stringify(value), { cause: error });
+}
+
 function targetOf(cio: ReturnType<typeof readCustomerioEnv>, region: Region): TargetOptions {
   if (cio.siteId !== undefined && cio.apiKey !== undefined) {
     return { kind: 'customerio', siteId: cio.siteId, apiKey: cio.apiKey, region, ...(cio.trackUrl !== undefined && { url: cio.trackUrl }) };
   }
-  if (cio.siteId !== undefined) throw new UsageError('CUSTOMERIO_SITE_ID is set but CUSTOMERIO_TRACK_API_KEY is not; set both, or neither to use the embedded emulator');
-  if (cio.apiKey !== undefined) throw new UsageError('CUSTOMERIO_TRACK_API_KEY is set but CUSTOMERIO_SITE_ID is not; set both, or neither to use the embedded emulator');
-  if (cio.trackUrl !== undefined) throw new UsageError('CIO_TRACK_URL is set but CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY are not');
+  if (cio.siteId !== undefined) throw new ConfigurationError('CUSTOMERIO_TRACK_API_KEY', 'set with CUSTOMERIO_SITE_ID (set both, or neither to use the embedded emulator)', '(unset)');
+  if (cio.apiKey !== undefined) throw new ConfigurationError('CUSTOMERIO_SITE_ID', 'set with CUSTOMERIO_TRACK_API_KEY (set both, or neither to use the embedded emulator)', '(unset)');
+  if (cio.trackUrl !== undefined) throw new ConfigurationError('CIO_TRACK_URL', 'set only with CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY', '(set without them)');
   return { kind: 'embedded' };
 }
 
@@ -155,10 +159,10 @@ function checkTrackUrl(text: string | undefined): void {
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     const guess = /^[\w.-]+:\d+/.test(value) || !value.includes('://') ? ` (did you mean "http://${maskUrl(value)}"?)` : '';
-    throw new UsageError(`CIO_TRACK_URL must be an http:// or https:// URL such as http://127.0.0.1:4100; received ${shown}${guess}`);
+    throw new ConfigurationError('CIO_TRACK_URL', 'an http:// or https:// URL such as http://127.0.0.1:4100', `${shown}${guess}`);
   }
   if (url.username !== '' || url.password !== '') {
-    throw new UsageError(`CIO_TRACK_URL must not hold credentials (use CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY); received ${shown}`);
+    throw new ConfigurationError('CIO_TRACK_URL', 'a URL without credentials (they go in CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY)', shown);
   }
 }
 

@@ -1,4 +1,4 @@
-import { UsageError } from './errors.js';
+import { HeaderError } from './errors.js';
 
 // C0 controls but tab, LF and CR (which quoted cells may hold), DEL and the C1 controls (the usual sign of
 // a windows-1252 file read as latin1)
@@ -40,14 +40,14 @@ export function restoreCell(text: string): string {
   return text.startsWith("'") && FORMULA.test(text) ? text.slice(1) : text;
 }
 
-/** The header's names, trimmed. @throws {@link UsageError} when a name appears twice, naming both positions */
+/** The header's names, trimmed. @throws {@link HeaderError} (`CIO_IMPORT_HEADER`) when a name appears twice, naming both positions */
 export function checkHeader(header: readonly string[]): void {
   const seen = new Map<string, number>();
   header.forEach((name, index) => {
     if (name === '') return;
     const first = seen.get(name);
     if (first !== undefined) {
-      throw new UsageError(`the header names column "${name}" twice, as column ${first + 1} and column ${index + 1}; rename one (only one value per attribute can be sent)`);
+      throw new HeaderError(`the header names column "${name}" twice, as column ${first + 1} and column ${index + 1}; rename one (only one value per attribute can be sent)`);
     }
     seen.set(name, index);
   });

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ImportError } from './errors.js';
+import { CheckpointError } from './errors.js';
 
 /** What is persisted about a run; only rows with a known outcome count. */
 export interface Checkpoint {
@@ -36,21 +36,21 @@ export function fileIdentity(input: string): Checkpoint['file'] & { readonly dir
   return { path: resolve(input), size: stats.size, mtimeMs: Math.floor(stats.mtimeMs), directory: stats.isDirectory() };
 }
 
-/** Reads a checkpoint, or `undefined` when there is none. @throws {@link ImportError} when it is unreadable */
+/** Reads a checkpoint, or `undefined` when there is none. @throws {@link CheckpointError} when it is unreadable */
 export function readCheckpoint(path: string): Checkpoint | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ImportError('CIO_IMPORT_CHECKPOINT', `cannot read checkpoint ${path}: ${(error as Error).message}`);
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${(error as Error).message}`);
   }
   try {
     const parsed = JSON.parse(text) as Checkpoint;
     if (parsed.version !== 1 || !Number.isInteger(parsed.rowsDone)) throw new Error('unknown format');
     return parsed;
   } catch (error) {
-    throw new ImportError('CIO_IMPORT_CHECKPOINT', `checkpoint ${path} is damaged (${(error as Error).message}); delete it to start over`);
+    throw new CheckpointError(`checkpoint ${path} is damaged (${(error as Error).message}); delete it to start over`);
   }
 }
 

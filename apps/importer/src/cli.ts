@@ -3,6 +3,7 @@
  * `cioscale-import <file> [flags]` (and `pnpm run import <file>`): streams a CSV into Customer.io, or into
  * an embedded emulator when no credentials are set. Exit codes: see `exitCodes.ts` and the README.
  */
+import { codeOf } from '@cioscale/core';
 import { CommanderError } from 'commander';
 import { parseCli, userDirectory, type CliRequest } from './args.js';
 import { ImportError } from './errors.js';
@@ -20,8 +21,9 @@ async function main(): Promise<number> {
     request = await parseCli(process.argv.slice(2));
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.fatal;
-    if (!(error instanceof ImportError)) throw error;
-    process.stderr.write(`cioscale-import: ${error.message}\nRun with --help for the list of flags.\n`);
+    // a bad flag, variable or mapping, or an unreadable file: one line, exit 2
+    if (!(error instanceof ImportError) && codeOf(error) !== 'CIO_CONFIG') throw error;
+    process.stderr.write(`cioscale-import: ${(error as Error).message}\nRun with --help for the list of flags.\n`);
     return EXIT_CODES.fatal;
   }
   const { options } = request;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse, type Options } from 'csv-parse';
 import iconv from 'iconv-lite';
-import { ImportError } from './errors.js';
+import { ImportError, ImportFileError } from './errors.js';
 import { fileProblem } from './fileProblem.js';
 import type { InputFormat } from './inputFormat.js';
 import { Utf8Check } from './utf8Check.js';
@@ -56,9 +56,10 @@ const UTF8_COMMA: Pick<InputFormat, 'encoding' | 'delimiter'> = { encoding: 'utf
  * Records are taken with `read()` in a loop on `'readable'` rather than through the stream's async
  * iterator, which costs a promise and several stream calls per row — at a million rows, a second or more.
  *
- * @throws {@link ImportError} `CIO_IMPORT_FILE` when the file cannot be read, has no header or a quote is
- * never closed (naming the line where that field starts); `CIO_IMPORT_ENCODING` at the first byte that is not
- * UTF-8 (naming its line and column)
+ * @throws {@link ImportFileError} (`CIO_IMPORT_FILE`) when the file cannot be read, has no header or a quote is
+ * never closed (naming the line where that field starts)
+ * @throws {@link InputEncodingError} (`CIO_IMPORT_ENCODING`) at the first byte that is not UTF-8 (naming its
+ * line and column)
  */
 export async function openCsv(path: string, options: CsvSourceOptions = {}): Promise<CsvSource> {
   const skip = options.skip ?? 0;
@@ -88,7 +89,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
     parser.destroy();
     throw error;
   }
-  if (first === null) throw new ImportError('CIO_IMPORT_FILE', `${path} is empty: expected a header row`);
+  if (first === null) throw new ImportFileError(`${path} is empty: expected a header row`);
   const header = first.map((name) => name.trim());
   let stopped = false;
 
@@ -175,10 +176,10 @@ async function fileError(path: string, format: Pick<InputFormat, 'encoding' | 'd
   const code = (error as { code?: string }).code;
   if (code === 'CSV_QUOTE_NOT_CLOSED') {
     const line = (await lastRecordLine(path, format)) + 1;
-    return new ImportError('CIO_IMPORT_FILE', `${path}: the quoted field starting on line ${line} is never closed (a missing " ends the file inside it)`, { cause: error });
+    return new ImportFileError(`${path}: the quoted field starting on line ${line} is never closed (a missing " ends the file inside it)`, { cause: error });
   }
-  if (code?.startsWith('E') && !code.startsWith('CSV')) return new ImportError('CIO_IMPORT_FILE', fileProblem(path, error), { cause: error });
-  return new ImportError('CIO_IMPORT_FILE', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  if (code?.startsWith('E') && !code.startsWith('CSV')) return new ImportFileError(fileProblem(path, error), { cause: error });
+  return new ImportFileError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
 }
 
 /** The line the last complete record ends on; parses the file again, which only an error path does. */

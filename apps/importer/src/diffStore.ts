@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ImportError } from './errors.js';
+import { DiffStoreError } from './errors.js';
 
 /** A person's (or event's) key hash and the fingerprint of what would be sent for it. */
 export interface DiffEntry {
@@ -36,11 +36,11 @@ export class DiffStore {
       buffer = readFileSync(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { store: new DiffStore(new Map(), target) };
-      throw new ImportError('CIO_IMPORT_DIFF', `cannot read diff store ${path}: ${(error as Error).message}`);
+      throw new DiffStoreError(`cannot read diff store ${path}: ${(error as Error).message}`);
     }
     const headerEnd = buffer.indexOf(0x0a);
     const header = JSON.parse(buffer.subarray(0, headerEnd).toString('utf8')) as { magic: string; target: string; entries: number };
-    if (header.magic !== MAGIC) throw new ImportError('CIO_IMPORT_DIFF', `diff store ${path} is damaged; delete it to send every row again`);
+    if (header.magic !== MAGIC) throw new DiffStoreError(`diff store ${path} is damaged; delete it to send every row again`);
     if (header.target !== target) return { store: new DiffStore(new Map(), target), note: `diff store is for ${header.target}; every row is sent to ${target}` };
     const entries = new Map<number, number>();
     let offset = headerEnd + 1;

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { ImportError, UsageError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
+import { InputEncodingError } from './errors.js';
 
 /** The delimiters `--delimiter` accepts and detection chooses from. */
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -25,7 +26,7 @@ export interface InputFormatRequest {
 /** `tab`, `\t` and the character itself all name a tab. */
 export function parseDelimiter(text: string): Delimiter {
   const value = text === 'tab' || text === '\\t' ? '\t' : text;
-  if (!(DELIMITERS as readonly string[]).includes(value)) throw new UsageError(`--delimiter must be one of , ; tab |; received ${JSON.stringify(text)}`);
+  if (!(DELIMITERS as readonly string[]).includes(value)) throw new ConfigurationError('--delimiter', 'one of , ; tab |', JSON.stringify(text));
   return value as Delimiter;
 }
 
@@ -33,7 +34,7 @@ export function parseDelimiter(text: string): Delimiter {
 export function parseEncoding(text: string): string {
   const name = text.trim().toLowerCase();
   if (name === 'utf8' || name === 'utf-8') return 'utf-8';
-  if (!iconv.encodingExists(name)) throw new UsageError(`--encoding: unknown encoding ${JSON.stringify(text)} (e.g. utf-8, utf-16le, latin1, windows-1252, iso-8859-15, shift_jis)`);
+  if (!iconv.encodingExists(name)) throw new ConfigurationError('--encoding', 'an encoding iconv-lite decodes (utf-8, utf-16le, latin1, windows-1252, iso-8859-15, shift_jis, …)', JSON.stringify(text));
   return name;
 }
 
@@ -47,8 +48,8 @@ const SAMPLE_BYTES = 64 * 1024;
  * a tie; with `--delimiter` given, a header that splits better on another candidate is an error with a hint,
  * because its one long column name would only fail later with a confusing "column id is not in the header".
  *
- * @throws {@link ImportError} `CIO_IMPORT_ENCODING` for a header with NUL bytes (UTF-16 without a BOM)
- * @throws {@link UsageError} when the header does not look separated by the `--delimiter` given
+ * @throws {@link InputEncodingError} (`CIO_IMPORT_ENCODING`) for a header with NUL bytes (UTF-16 without a BOM)
+ * @throws {@link ConfigurationError} (`CIO_CONFIG`) when the header does not look separated by the `--delimiter` given
  */
 export function detectInputFormat(path: string, request: InputFormatRequest = {}): InputFormat {
   const sample = readSample(path);
@@ -58,14 +59,15 @@ export function detectInputFormat(path: string, request: InputFormatRequest = {}
   const text = encoding === 'utf-8' ? sample.toString('utf8').replace(/^\uFEFF/, '') : iconv.decode(sample, encoding);
   const headerLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
   if (headerLine.includes('\u0000')) {
-    throw new ImportError('CIO_IMPORT_ENCODING', `${path}: the header line holds NUL bytes; a UTF-16 file without a byte-order mark? name it with --encoding utf-16le (or utf-16be)`);
+    throw new InputEncodingError(`${path}: the header line holds NUL bytes; a UTF-16 file without a byte-order mark? name it with --encoding utf-16le (or utf-16be)`);
   }
   const counts = new Map(DELIMITERS.map((d) => [d, countOutsideQuotes(headerLine, d)] as const));
   const best = DELIMITERS.reduce((a, b) => ((counts.get(b) ?? 0) > (counts.get(a) ?? 0) ? b : a));
   if (request.delimiter !== undefined) {
     const given = parseDelimiter(request.delimiter);
     if ((counts.get(given) ?? 0) === 0 && (counts.get(best) ?? 0) > 0) {
-      throw new UsageError(`--delimiter ${show(given)}: the header line (${clip(headerLine)}) has no ${show(given)} but ${counts.get(best)} × ${show(best)}; use --delimiter ${show(best)}`);
+      const hint = `the header line (${clip(headerLine)}) has no ${show(given)} but ${counts.get(best)} × ${show(best)}; use --delimiter ${show(best)}`;
+      throw new ConfigurationError('--delimiter', `the delimiter of the file: ${hint}`, show(given));
     }
     return { encoding, encodingFrom, delimiter: given, delimiterFrom: 'flag' };
   }

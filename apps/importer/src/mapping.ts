@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
 
 /** How a column's text becomes a value. `auto` guesses numbers and booleans; `timestamp` gives unix seconds. */
 export type ColumnType = 'auto' | 'string' | 'number' | 'boolean' | 'timestamp' | 'json';
@@ -50,39 +50,39 @@ export const DEFAULT_MAPPING: Mapping = {
 
 /**
  * Reads and validates a mapping file; every problem names the key at fault.
- * @throws {@link UsageError}
+ * @throws {@link ConfigurationError} naming the key at fault
  */
 export async function loadMapping(path: string): Promise<Mapping> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--mapping: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigurationError('--mapping', `a readable file (${path})`, (error as NodeJS.ErrnoException).code ?? 'error');
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--mapping: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new ConfigurationError('--mapping', `a JSON file (${path})`, (error as Error).message);
   }
   return parseMapping(json);
 }
 
-/** Validates a parsed mapping object and fills in defaults. @throws {@link UsageError} */
+/** Validates a parsed mapping object and fills in defaults. @throws {@link ConfigurationError} */
 export function parseMapping(json: unknown): Mapping {
   const object = record(json, 'mapping');
-  for (const key of Object.keys(object)) if (!KEYS.includes(key)) throw new UsageError(`mapping: unknown key "${key}"; expected ${KEYS.join(', ')}`);
+  for (const key of Object.keys(object)) if (!KEYS.includes(key)) throw new ConfigurationError('mapping', `an object with only the keys ${KEYS.join(', ')}`, `unknown key "${key}"`);
   const kind = object['kind'] ?? 'people';
-  if (kind !== 'people' && kind !== 'events') throw new UsageError(`mapping.kind must be "people" or "events"; received ${JSON.stringify(kind)}`);
+  if (kind !== 'people' && kind !== 'events') throw new ConfigurationError('mapping.kind', '"people" or "events"', JSON.stringify(kind));
   const rename = stringMap(object['rename'], 'mapping.rename');
   const types = stringMap(object['types'], 'mapping.types');
   for (const [column, type] of Object.entries(types)) {
-    if (!TYPES.includes(type as ColumnType)) throw new UsageError(`mapping.types.${column} must be one of ${TYPES.join(', ')}; received ${JSON.stringify(type)}`);
+    if (!TYPES.includes(type as ColumnType)) throw new ConfigurationError(`mapping.types.${column}`, `one of ${TYPES.join(', ')}`, JSON.stringify(type));
   }
   const ignore = object['ignore'] ?? [];
-  if (!Array.isArray(ignore) || !ignore.every((c) => typeof c === 'string')) throw new UsageError('mapping.ignore must be a list of column names');
+  if (!Array.isArray(ignore) || !ignore.every((c) => typeof c === 'string')) throw new ConfigurationError('mapping.ignore', 'a list of column names');
   const idColumn = object['idColumn'];
-  if (idColumn !== undefined && (typeof idColumn !== 'string' || idColumn === '')) throw new UsageError('mapping.idColumn must be a column name');
+  if (idColumn !== undefined && (typeof idColumn !== 'string' || idColumn === '')) throw new ConfigurationError('mapping.idColumn', 'a column name');
   return { kind, rename, types: types as Record<string, ColumnType>, ignore, idColumn, event: eventColumns(object['event']) };
 }
 
@@ -92,24 +92,24 @@ function eventColumns(value: unknown): EventColumns {
   const object = record(value, 'mapping.event');
   const text = (key: keyof EventColumns): string => {
     const field = object[key] ?? defaults[key];
-    if (typeof field !== 'string' || field === '') throw new UsageError(`mapping.event.${key} must be a column name`);
+    if (typeof field !== 'string' || field === '') throw new ConfigurationError(`mapping.event.${key}`, 'a column name');
     return field;
   };
   const personKind = text('personKind');
-  if (personKind !== 'id' && personKind !== 'email') throw new UsageError(`mapping.event.personKind must be "id" or "email"; received ${JSON.stringify(personKind)}`);
+  if (personKind !== 'id' && personKind !== 'email') throw new ConfigurationError('mapping.event.personKind', '"id" or "email"', JSON.stringify(personKind));
   const action = text('action');
-  if (action !== 'event' && action !== 'page' && action !== 'screen') throw new UsageError(`mapping.event.action must be "event", "page" or "screen"; received ${JSON.stringify(action)}`);
+  if (action !== 'event' && action !== 'page' && action !== 'screen') throw new ConfigurationError('mapping.event.action', '"event", "page" or "screen"', JSON.stringify(action));
   return { person: text('person'), personKind, name: text('name'), timestamp: text('timestamp'), action };
 }
 
 function record(value: unknown, name: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${name} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigurationError(name, 'a JSON object');
   return value as Record<string, unknown>;
 }
 
 function stringMap(value: unknown, name: string): Record<string, string> {
   if (value === undefined) return {};
   const object = record(value, name);
-  for (const [key, field] of Object.entries(object)) if (typeof field !== 'string') throw new UsageError(`${name}.${key} must be a string`);
+  for (const [key, field] of Object.entries(object)) if (typeof field !== 'string') throw new ConfigurationError(`${name}.${key}`, 'a string');
   return object as Record<string, string>;
 }

@@ -1,6 +1,6 @@
 import { fileIdentity, readCheckpoint, type Checkpoint, type StatePaths } from './checkpoint.js';
 import { openCsv, type CsvSource } from './csvSource.js';
-import { ImportError } from './errors.js';
+import { CheckpointError, ImportFileError } from './errors.js';
 import { fileProblem } from './fileProblem.js';
 import type { ImportOptions } from './importOptions.js';
 import { detectInputFormat, show } from './inputFormat.js';
@@ -22,7 +22,8 @@ export interface OpenedInput {
  * Checks the file, finds the checkpoint to continue, decides the encoding and delimiter, opens the CSV
  * and plans its columns — everything that can refuse an import before anything is sent.
  * Returns `complete` when a resumed checkpoint says there is nothing left.
- * @throws {@link ImportError} with a message naming the file, the line, the column or the flag
+ * @throws an `ImportError` (`CIO_IMPORT_…`) naming the file, the line or the column, or a `ConfigurationError`
+ * (`CIO_CONFIG`) naming the flag
  */
 export async function openInput(options: ImportOptions, paths: StatePaths, reporter: ProgressReporter): Promise<OpenedInput | 'complete'> {
   const identity = fileIdentityOrThrow(options.file);
@@ -43,10 +44,10 @@ function fileIdentityOrThrow(file: string): Checkpoint['file'] {
   try {
     identity = fileIdentity(file);
   } catch (error) {
-    throw new ImportError('CIO_IMPORT_FILE', fileProblem(file, error));
+    throw new ImportFileError(fileProblem(file, error), { cause: error });
   }
   const { directory, ...rest } = identity;
-  if (directory) throw new ImportError('CIO_IMPORT_FILE', fileProblem(file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' })));
+  if (directory) throw new ImportFileError(fileProblem(file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' })));
   return rest;
 }
 
@@ -61,7 +62,7 @@ function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, i
     return undefined;
   }
   if (previous.file.size !== identity.size || previous.file.mtimeMs !== identity.mtimeMs) {
-    throw new ImportError('CIO_IMPORT_CHECKPOINT', `--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
+    throw new CheckpointError(`--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
   }
   if (previous.complete) {
     reporter.notice(`--resume: the checkpoint says all ${previous.rowsDone} rows are done; nothing to send`);

@@ -1,4 +1,5 @@
-import { UsageError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
+import { HeaderError } from './errors.js';
 import type { ColumnType } from './mapping.js';
 
 /** Attribute names Customer.io gives a meaning of its own (Track API, identify). */
@@ -28,7 +29,7 @@ export interface ReservedColumn {
  * identifier and `email`/`created_at` are mapped to what Customer.io means by them; the others change what
  * an identify does, so they are sent only when `--allow-reserved` names them.
  *
- * @throws {@link UsageError} naming the column, what it would do and the ways out
+ * @throws {@link HeaderError} (`CIO_IMPORT_HEADER`) naming the column, what it would do and the ways out
  */
 export function reservedColumns(
   identifier: { readonly column: string; readonly kind: 'id' | 'email' },
@@ -45,7 +46,7 @@ export function reservedColumns(
     else if (allowed.has(name)) plan.push({ column, name, handling: `sent, allowed by --allow-reserved: ${NEEDS_FLAG[name]}` });
     else {
       const source = column === name ? `column "${column}"` : `column "${column}" (renamed to "${name}")`;
-      throw new UsageError(
+      throw new HeaderError(
         `${source} is Customer.io's reserved attribute "${name}": ${NEEDS_FLAG[name]}. ` +
           `Add it to "ignore" or "rename" in a --mapping file, or pass --allow-reserved ${name} to send it`,
       );
@@ -54,11 +55,11 @@ export function reservedColumns(
   return plan;
 }
 
-/** Parses `--allow-reserved _update,_timestamp`. @throws {@link UsageError} for a name that needs no flag */
+/** Parses `--allow-reserved _update,_timestamp`. @throws {@link ConfigurationError} for a name that needs no flag */
 export function parseAllowReserved(text: string): string[] {
   const names = text.split(',').map((name) => name.trim()).filter(Boolean);
   for (const name of names) {
-    if (!(name in NEEDS_FLAG)) throw new UsageError(`--allow-reserved: ${JSON.stringify(name)} is not one of ${Object.keys(NEEDS_FLAG).join(', ')}`);
+    if (!(name in NEEDS_FLAG)) throw new ConfigurationError('--allow-reserved', `names from ${Object.keys(NEEDS_FLAG).join(', ')}`, JSON.stringify(name));
   }
   return names;
 }

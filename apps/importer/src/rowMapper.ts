@@ -1,7 +1,7 @@
 import { identify, type Attributes, type AttributeValue, type Operation, type PersonIdentifiers } from '@cioscale/core';
 import { checkHeader, controlCharacterIn, isEmailAddress, restoreCell } from './cellChecks.js';
 import { CellError, convertCell, toUnixSeconds } from './convert.js';
-import { UsageError } from './errors.js';
+import { HeaderError, MissingColumnError } from './errors.js';
 import type { ColumnType, Mapping } from './mapping.js';
 import { RESERVED_TYPES, reservedColumns, type ReservedColumn } from './reservedNames.js';
 
@@ -40,8 +40,9 @@ interface AttributeColumn {
  * @param header - the CSV header row
  * @param mapping - renames, types, ignored columns and the kind of import
  * @param idColumn - identifier column of a people import; a column named `email` identifies by email
- * @throws {@link UsageError} when a column the import needs is not in the header, a name appears twice, or
- * a reserved Customer.io name would change what the import does (see `reservedNames.ts`)
+ * @throws {@link MissingColumnError} when a column the import needs is not in the header
+ * @throws {@link HeaderError} when a name appears twice, two columns would send one attribute, or a reserved
+ * Customer.io name would change what the import does (see `reservedNames.ts`)
  */
 export function createRowMapper(header: readonly string[], mapping: Mapping, idColumn: string, options: RowMapperOptions = {}): RowMapper {
   checkHeader(header);
@@ -49,7 +50,7 @@ export function createRowMapper(header: readonly string[], mapping: Mapping, idC
   const restore = header.includes(ERROR_COLUMN);
   const indexOf = (column: string, what: string): number => {
     const index = header.indexOf(column);
-    if (index < 0) throw new UsageError(`${what} column "${column}" is not in the header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
+    if (index < 0) throw new MissingColumnError(`${what} column "${column}" is not in the header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
     return index;
   };
   const width = header.length;
@@ -140,7 +141,7 @@ function attributeColumns(header: readonly string[], mapping: Mapping, taken: Re
     if (taken.has(index) || ignored.has(column) || column === '') return;
     const name = mapping.rename[column] ?? column;
     const other = byName.get(name);
-    if (other !== undefined) throw new UsageError(`columns "${other}" and "${column}" would both be sent as attribute "${name}"; rename or ignore one in the mapping`);
+    if (other !== undefined) throw new HeaderError(`columns "${other}" and "${column}" would both be sent as attribute "${name}"; rename or ignore one in the mapping`);
     byName.set(name, column);
     const type = mapping.types[column] ?? RESERVED_TYPES[name] ?? 'auto';
     columns.push({ index, column, name, type });

@@ -49,7 +49,9 @@ export function startImport(options: ImportOptions, reporter: ProgressReporter):
 
 async function run(options: ImportOptions, reporter: ProgressReporter, onStoppable: (stop: () => void) => void): Promise<ImportSummary> {
   const startedAt = Date.now();
-  const metrics = new PipelineMetrics();
+  const bucket = new TokenBucket({ rate: options.rate });
+  // the pipeline records into it; its snapshots show this bucket's budget
+  const metrics = new PipelineMetrics(undefined, bucket);
   const paths = statePaths(options.file, options.stateDir);
   let target: OpenTarget | undefined;
   let failedRows: FailedRowsWriter | undefined;
@@ -125,7 +127,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       maxOperations: options.batchSize,
       delivery: target && {
         transport: target.transport.send,
-        tokenSource: new TokenBucket({ rate: options.rate }),
+        tokenSource: bucket,
         concurrency: options.concurrency,
         metrics,
         retry: { maxAttempts: options.maxAttempts },

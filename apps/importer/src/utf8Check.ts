@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
-import { ImportError } from './errors.js';
+import { InputEncodingError } from './errors.js';
 
 /**
  * Passes UTF-8 bytes through unchanged and fails at the first byte that is not UTF-8, naming its line and
@@ -34,11 +34,10 @@ export class Utf8Check extends Transform {
     callback();
   }
 
-  private invalidAt(offset: number, byte: number | undefined): ImportError {
+  private invalidAt(offset: number, byte: number | undefined): InputEncodingError {
     const { line, column } = positionOf(this.path, offset);
     const hex = `0x${(byte ?? 0).toString(16).padStart(2, '0')}`;
-    return new ImportError(
-      'CIO_IMPORT_ENCODING',
+    return new InputEncodingError(
       `${this.path} is not valid UTF-8: byte ${hex} at line ${line}, column ${column} (byte offset ${offset}); ` +
         'name the file\'s encoding with --encoding (e.g. --encoding windows-1252 or --encoding latin1), or save it as UTF-8',
     );

@@ -1,5 +1,6 @@
+import { codeOf, ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { readCustomerioEnv, type Region } from '@cioscale/customerio';
-import { checkName, checkRedisTarget, defaultWorkspace, loadWorkspaces, QueueConfigError, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+import { checkName, checkRedisTarget, CONSUMER_DEFAULTS, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
 
 /** The longest drain deadline: with the 5 s hard stop after it, a worker is gone within Kubernetes' 30 s grace. */
 export const MAX_DRAIN_TIMEOUT_MS = 25_000;
@@ -33,8 +34,9 @@ export interface WorkerConfig {
 }
 
 /**
- * Reads the worker's configuration from `env`; throws a {@link QueueConfigError} (or the transport's
- * `ConfigError`) naming the first bad variable. Secrets are never echoed.
+ * Reads the worker's configuration from `env`; throws a {@link ConfigurationError} naming the first bad
+ * variable. Secrets are never echoed. Defaults come from core's `DEFAULT_BUDGET` and the queue's
+ * `CONSUMER_DEFAULTS`.
  */
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const cio = readCustomerioEnv(env);
@@ -42,7 +44,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   checkRedisTarget(redis);
   const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio');
   const file = env['CIO_WORKSPACES_FILE']?.trim();
-  const all = file ? workspacesFile(file) : [defaultWorkspace({ rate: cio.rateLimit ?? 100, burst: int(env, 'CIO_RATE_BURST', 10, 1) })];
+  const all = file ? workspacesFile(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
   const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
   if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
   const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
@@ -58,15 +60,15 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     namespace,
     workspaces,
     trackUrl: cio.trackUrl,
-    concurrency: int(env, 'WORKER_CONCURRENCY', 1_000, 1),
-    requestConcurrency: int(env, 'WORKER_REQUEST_CONCURRENCY', 4, 1),
-    batchMaxOperations: int(env, 'CIO_BATCH_MAX_OPERATIONS', 500, 1),
-    batchMaxWaitMs: int(env, 'CIO_BATCH_MAX_WAIT_MS', 100, 0),
-    retryMaxAttempts: int(env, 'CIO_RETRY_MAX_ATTEMPTS', 5, 1, 20),
+    concurrency: int(env, 'WORKER_CONCURRENCY', CONSUMER_DEFAULTS.concurrency, 1),
+    requestConcurrency: int(env, 'WORKER_REQUEST_CONCURRENCY', CONSUMER_DEFAULTS.requestConcurrency, 1),
+    batchMaxOperations: int(env, 'CIO_BATCH_MAX_OPERATIONS', CONSUMER_DEFAULTS.batch.maxOperations, 1),
+    batchMaxWaitMs: int(env, 'CIO_BATCH_MAX_WAIT_MS', CONSUMER_DEFAULTS.batch.maxWaitMs, 0),
+    retryMaxAttempts: int(env, 'CIO_RETRY_MAX_ATTEMPTS', CONSUMER_DEFAULTS.retry.maxAttempts, 1, 20),
     port: int(env, 'PORT', 9464, 0, 65_535),
     drainTimeoutMs: int(env, 'WORKER_DRAIN_TIMEOUT_MS', 20_000, 0, MAX_DRAIN_TIMEOUT_MS),
-    lockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', 30_000, 1_000),
-    stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', 30_000, 1_000),
+    lockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', CONSUMER_DEFAULTS.lockDurationMs, 1_000),
+    stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', CONSUMER_DEFAULTS.stalledIntervalMs, 1_000),
   };
 }
 
@@ -75,8 +77,10 @@ function workspacesFile(file: string): ResolvedWorkspace[] {
   try {
     return loadWorkspaces(file);
   } catch (error) {
-    if (!(error instanceof QueueConfigError) || error.setting === 'CIO_WORKSPACES_FILE') throw error;
-    throw new QueueConfigError(`CIO_WORKSPACES_FILE (${file}): ${error.setting}`, error.message.slice(`${error.setting} must be `.length));
+    if (codeOf(error) !== 'CIO_CONFIG') throw error;
+    const { setting, expected, received } = error as ConfigurationError;
+    if (setting === 'CIO_WORKSPACES_FILE') throw error;
+    throw new ConfigurationError(`CIO_WORKSPACES_FILE (${file}): ${setting}`, expected, received);
   }
 }
 
@@ -89,5 +93,5 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
 }
 
 function fail(setting: string, expected: string, received?: string): never {
-  throw new QueueConfigError(setting, expected, received);
+  throw new ConfigurationError(setting, expected, received);
 }

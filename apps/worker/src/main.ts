@@ -5,12 +5,11 @@
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createTrackTransport } from '@cioscale/customerio';
-import { AuthenticationError } from '@cioscale/core';
+import { codeOf } from '@cioscale/core';
 import { createConsumer, createRedisClient, describeRedisTarget, MetricsChannel, type Consumer } from '@cioscale/queue';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
 import { startHttpServer } from './httpServer.js';
 import { createWorkerMetrics } from './promMetrics.js';
-import { timedTransport } from './timedTransport.js';
 
 const log = (message: string): void => void process.stdout.write(`${new Date().toISOString()} ${message}\n`);
 
@@ -29,24 +28,24 @@ const consumers: Consumer[] = config.workspaces.map((served, index) => {
     redis,
     namespace: config.namespace,
     workspace: served.workspace,
-    transport: timedTransport((transports[index] as ReturnType<typeof createTrackTransport>).send, (seconds, result) => metrics.request(name, seconds, result)),
+    transport: (transports[index] as ReturnType<typeof createTrackTransport>).send,
     concurrency: config.concurrency,
     requestConcurrency: config.requestConcurrency,
     batch: { maxOperations: config.batchMaxOperations, maxWaitMs: config.batchMaxWaitMs },
-    retry: { maxAttempts: config.retryMaxAttempts, maxElapsedMs: 60_000 },
+    retry: { maxAttempts: config.retryMaxAttempts },
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
-    onOutcome: (outcome) => metrics.outcome(name, outcome),
     onError: (error) => {
       // while Redis is down, watchRedis has said so once; BullMQ's own connections would repeat it
       if (redisDown && isConnectionError(error)) return;
       log(`worker ${name}: ${error instanceof Error ? error.message : String(error)}`);
     },
   });
+  // the exporter and the reports published below read the same source: consumer.metrics
   metrics.watch(consumer);
   consumer.fatal.catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    const advice = error instanceof AuthenticationError ? `Customer.io refused the credentials (${message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv}` : message;
+    const advice = codeOf(error) === 'CIO_AUTH' ? `Customer.io refused the credentials (${message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv}` : message;
     void shutdown(`fatal: workspace ${name}: ${advice}; held jobs go back to the queue untouched`, 1);
   });
   consumer.budget.then((budget) => {

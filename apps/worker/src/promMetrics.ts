@@ -1,23 +1,33 @@
-import type { Outcome, TokenSource } from '@cioscale/core';
+import type { TokenSource } from '@cioscale/core';
 import type { Consumer } from '@cioscale/queue';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Subscription } from 'rxjs';
+
+/** What the exporter reads of a consumer: its one metrics source, its queues and its budget. */
+export type WatchedConsumer = Pick<Consumer, 'workspace' | 'metrics' | 'queues' | 'tokenSource' | 'inFlight'>;
 
 /** The worker's Prometheus metrics; names are listed in apps/worker/README.md. */
 export interface WorkerMetrics {
   readonly registry: Registry;
-  /** Counts an outcome of `workspace`. */
-  outcome(workspace: string, outcome: Outcome): void;
-  /** Times one HTTP request of `workspace`. */
-  request(workspace: string, seconds: number, status: 'ok' | 'rate_limited' | 'error'): void;
-  /** Adds a consumer whose queue depth and bucket are read at scrape time. */
-  watch(consumer: Consumer): void;
+  /**
+   * Exports a consumer: its requests, 429s, latency and outcomes as its pipeline records them in
+   * `consumer.metrics` (the same source its published reports read), its queue depth and bucket at scrape time.
+   */
+  watch(consumer: WatchedConsumer): void;
+  /** Stops following the consumers' metrics. */
+  close(): void;
 }
 
-/** Creates the registry with every cioscale metric plus Node's defaults. */
+/**
+ * Creates the registry with every cioscale metric plus Node's defaults. Nothing here measures a request
+ * itself: counters and the latency histogram follow each consumer's `PipelineMetrics`, so a 429 is the
+ * one the pipeline counted, once.
+ */
 export function createWorkerMetrics(): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const consumers: Consumer[] = [];
+  const consumers: WatchedConsumer[] = [];
+  const subscriptions: Subscription[] = [];
   const operations = new Counter({ name: 'cioscale_operations_total', help: 'Operations with a known outcome, by status (delivered, rejected, failed).', labelNames: ['workspace', 'status'], registers: [registry] });
   const requests = new Counter({ name: 'cioscale_requests_total', help: 'HTTP requests to the Track API, by result (ok, rate_limited, error).', labelNames: ['workspace', 'result'], registers: [registry] });
   const rateLimited = new Counter({ name: 'cioscale_rate_limited_total', help: 'Requests answered 429.', labelNames: ['workspace'], registers: [registry] });
@@ -71,12 +81,6 @@ export function createWorkerMetrics(): WorkerMetrics {
 
   return {
     registry,
-    outcome: (workspace, outcome) => operations.inc({ workspace, status: outcome.status }),
-    request: (workspace, seconds, status) => {
-      requests.inc({ workspace, result: status });
-      if (status === 'rate_limited') rateLimited.inc({ workspace });
-      latency.observe({ workspace }, seconds);
-    },
     watch: (consumer) => {
       consumers.push(consumer);
       // every series exists from the start, so a rate() or an alert on it never sees a gap
@@ -85,6 +89,17 @@ export function createWorkerMetrics(): WorkerMetrics {
       for (const result of ['ok', 'rate_limited', 'error']) requests.inc({ workspace, result }, 0);
       rateLimited.inc({ workspace }, 0);
       latency.zero({ workspace });
+      subscriptions.push(
+        consumer.metrics.requests.subscribe(({ latencyMs, result }) => {
+          requests.inc({ workspace, result });
+          if (result === 'rate_limited') rateLimited.inc({ workspace });
+          latency.observe({ workspace }, latencyMs / 1000);
+        }),
+        consumer.metrics.outcomes.subscribe((status) => operations.inc({ workspace, status })),
+      );
+    },
+    close: () => {
+      for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
     },
   };
 }

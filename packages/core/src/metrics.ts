@@ -1,4 +1,5 @@
-import { type Observable, type SchedulerLike, asyncScheduler, interval, map, startWith } from 'rxjs';
+import { type Observable, type SchedulerLike, Subject, asyncScheduler, interval, map, startWith } from 'rxjs';
+import { codeOf } from './errors.js';
 import { LatencyWindow, type LatencyPercentiles } from './latencyWindow.js';
 import type { Outcome } from './outcome.js';
 import type { TokenSource, TokenSourceState } from './tokenSource.js';
@@ -30,30 +31,48 @@ export interface MetricsSnapshot {
   readonly tokens?: TokenSourceState;
 }
 
+/** How a request ended: answered 2xx, answered 429, or failed any other way. */
+export type RequestResult = 'ok' | 'rate_limited' | 'error';
+
+/** One finished request, for readers that keep their own aggregates (a Prometheus histogram). */
+export interface FinishedRequest {
+  readonly latencyMs: number;
+  readonly result: RequestResult;
+}
+
+/** The {@link RequestResult} of a request that failed with `error` (by `code`, so any copy of core counts). */
+export function requestResultOf(error: unknown): Exclude<RequestResult, 'ok'> {
+  return codeOf(error) === 'CIO_TRANSPORT_RATE_LIMITED' ? 'rate_limited' : 'error';
+}
+
 /**
  * Counts what a pipeline does, for a UI, a Prometheus exporter or a final summary.
  *
- * `deliver` and `sendBatches` report into it; readers call {@link snapshot} or subscribe to
- * {@link snapshots}. It holds counters and a fixed latency window only, so it costs the same after a
- * billion operations as after one.
+ * The one source of a pipeline's metrics: `deliver` and `sendBatches` report into it, and every reader
+ * reads from it — {@link snapshot}/{@link snapshots} for totals (a UI, the worker's reports), and
+ * {@link requests}/{@link outcomes} for readers that aggregate each event themselves (a Prometheus
+ * exporter's histogram), so a 429 is counted once however many readers show it. It holds counters and a
+ * fixed latency window only, so it costs the same after a billion operations as after one.
  */
 export class PipelineMetrics {
   private readonly latencyWindow = new LatencyWindow();
   private counts = { operationsIn: 0, delivered: 0, rejected: 0, failed: 0, requests: 0, rateLimited: 0, retries: 0, bytes: 0, requestsInFlight: 0 };
+  private readonly finishedRequests = new Subject<FinishedRequest>();
+  private readonly finishedOutcomes = new Subject<Outcome['status']>();
+
+  /** Every request as it finishes. Hot: a reader sees the requests finished after it subscribed. */
+  readonly requests: Observable<FinishedRequest> = this.finishedRequests.asObservable();
+  /** The status of every outcome as it leaves the pipeline. Hot, like {@link requests}. */
+  readonly outcomes: Observable<Outcome['status']> = this.finishedOutcomes.asObservable();
 
   /**
    * @param scheduler - the clock for `at`; @defaultValue asyncScheduler
-   * @param tokenSource - included in snapshots when given
+   * @param tokenSource - the budget whose state snapshots include, fixed here by whoever owns both
    */
   constructor(
     private readonly scheduler: SchedulerLike = asyncScheduler,
-    private tokenSource?: TokenSource,
+    private readonly tokenSource?: TokenSource,
   ) {}
-
-  /** Attaches the token source whose state snapshots should include. */
-  attachTokenSource(tokenSource: TokenSource): void {
-    this.tokenSource = tokenSource;
-  }
 
   /** Envelopes entered the pipeline. */
   operationsEntered(count = 1): void {
@@ -63,6 +82,7 @@ export class PipelineMetrics {
   /** An outcome left the pipeline. */
   outcome(outcome: Outcome): void {
     this.counts[outcome.status] += 1;
+    this.finishedOutcomes.next(outcome.status);
   }
 
   /** A request of `bytes` was sent. */
@@ -73,10 +93,11 @@ export class PipelineMetrics {
   }
 
   /** A request got an answer (or an error) after `latencyMs`. */
-  requestFinished(latencyMs: number, rateLimited: boolean): void {
+  requestFinished(latencyMs: number, result: RequestResult): void {
     this.counts.requestsInFlight -= 1;
-    if (rateLimited) this.counts.rateLimited += 1;
+    if (result === 'rate_limited') this.counts.rateLimited += 1;
     this.latencyWindow.record(latencyMs);
+    this.finishedRequests.next({ latencyMs, result });
   }
 
   /** A request will be re-sent. */

@@ -48,7 +48,3 @@ export const rejected = <S>(envelope: Envelope<S>, rejection: Rejection): Reject
 /** Builds a failed outcome. */
 export const failed = <S>(envelope: Envelope<S>, error: Error): FailedOutcome<S> => ({ status: 'failed', envelope, error });
 
-/** True when the value is an {@link Outcome} (as opposed to a batch travelling the same stream). */
-export function isOutcome(value: unknown): value is Outcome {
-  return typeof value === 'object' && value !== null && 'status' in value && 'envelope' in value;
-}

@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { InvalidOptionError } from './errors.js';
+import { ConfigurationError } from './errors.js';
 
 /** A source that reads only while the consumer keeps up; see {@link createPullSource}. */
 export interface PullSource<T> {
@@ -46,9 +46,9 @@ export interface PullSourceOptions<T> {
  */
 export function createPullSource<T>(iterable: AsyncIterable<T> | Iterable<T>, options: PullSourceOptions<T> = {}): PullSource<T> {
   const highWaterMark = options.highWaterMark ?? 10_000;
-  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw new InvalidOptionError('highWaterMark', 'an integer ≥ 1', highWaterMark);
+  if (!Number.isInteger(highWaterMark) || highWaterMark < 1) throw ConfigurationError.option('highWaterMark', 'an integer ≥ 1', highWaterMark);
   const { size } = options;
-  if (size !== undefined && typeof size !== 'function') throw new InvalidOptionError('size', 'a function of a value returning its units', typeof size);
+  if (size !== undefined && typeof size !== 'function') throw ConfigurationError.option('size', 'a function of a value returning its units', typeof size);
   let pending = 0;
   let wake: (() => void) | undefined;
 
@@ -99,6 +99,6 @@ export function createPullSource<T>(iterable: AsyncIterable<T> | Iterable<T>, op
 function unitsOf<T>(size: (value: T) => number, value: T): number {
   const units = size(value);
   // a NaN would stop the window from ever filling (NaN >= n is false): memory would be unbounded
-  if (!Number.isFinite(units) || units < 0) throw new InvalidOptionError('size', 'a finite number of units ≥ 0', units);
+  if (!Number.isFinite(units) || units < 0) throw ConfigurationError.option('size', 'a finite number of units ≥ 0', units);
   return units;
 }

@@ -1,7 +1,8 @@
 import { asyncScheduler } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
-import { InvalidOptionError, TransportError } from './errors.js';
-import type { TransportErrorKind } from './errors.js';
+import { DEFAULT_RETRY } from './defaults.js';
+import { codeOf, ConfigurationError } from './errors.js';
+import { retryAfterMsOf } from './transportErrors.js';
 
 /** How failed requests are retried. Every field is optional; see {@link DEFAULT_RETRY_POLICY}. */
 export interface RetryPolicyOptions {
@@ -30,21 +31,22 @@ export type RetryPolicy = Required<Omit<RetryPolicyOptions, 'onRetry'>> & Pick<R
  * True for failures that another attempt may cure: 429, 408/5xx, timeouts and network errors.
  *
  * Everything else stops at once: bad credentials would only be refused again, a 400/413 needs the batch
- * split rather than resent, and an unknown error is most likely a bug that must not loop.
+ * split rather than resent, and an unknown error is most likely a bug that must not loop. Decided by
+ * `code`, so an error from another copy of `@cioscale/core` (or any object with the right code) counts.
  *
  * @example
  * ```ts
- * isRetryableError(new TransportError('rate_limited', '429', { status: 429 })); // true
+ * isRetryableError(new RateLimitedError('429', { status: 429 })); // true
  * isRetryableError(new AuthenticationError('401', { status: 401 })); // false
  * ```
  */
 export function isRetryableError(error: unknown): boolean {
-  // only the transport classifies failures; anything else (AuthenticationError, a TypeError…) is final
-  if (!(error instanceof TransportError)) return false;
-  return RETRYABLE_KINDS.has(error.kind);
+  // only the transport classifies failures; anything else (CIO_AUTH, a TypeError…) is final
+  const code = codeOf(error);
+  return code !== undefined && RETRYABLE_CODES.has(code);
 }
 
-const RETRYABLE_KINDS: ReadonlySet<TransportErrorKind> = new Set<TransportErrorKind>(['rate_limited', 'server', 'timeout', 'network']);
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(['CIO_TRANSPORT_RATE_LIMITED', 'CIO_TRANSPORT_SERVER', 'CIO_TRANSPORT_TIMEOUT', 'CIO_TRANSPORT_NETWORK']);
 
 /**
  * The defaults of every retry in cioscale, in one place.
@@ -52,10 +54,7 @@ const RETRYABLE_KINDS: ReadonlySet<TransportErrorKind> = new Set<TransportErrorK
  * @see {@link RetryPolicyOptions} for what each field means.
  */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
-  maxAttempts: 8,
-  baseDelayMs: 250,
-  maxDelayMs: 30_000,
-  maxElapsedMs: 300_000,
+  ...DEFAULT_RETRY,
   random: Math.random,
   isRetryable: isRetryableError,
   onRetry: undefined,
@@ -65,7 +64,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 /**
  * Fills in the defaults and checks every value, once, before any request is made.
  *
- * @throws {@link InvalidOptionError} naming the first option out of range
+ * @throws {@link ConfigurationError} naming the first option out of range
  *
  * @example
  * ```ts
@@ -75,22 +74,22 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export function normalizeRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...withoutUndefined(options) };
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) {
-    throw new InvalidOptionError('maxAttempts', 'an integer ≥ 1', policy.maxAttempts);
+    throw ConfigurationError.option('maxAttempts', 'an integer ≥ 1', policy.maxAttempts);
   }
   for (const name of ['baseDelayMs', 'maxDelayMs'] as const) {
-    if (!Number.isFinite(policy[name]) || policy[name] < 0) throw new InvalidOptionError(name, 'a finite number of ms ≥ 0', policy[name]);
+    if (!Number.isFinite(policy[name]) || policy[name] < 0) throw ConfigurationError.option(name, 'a finite number of ms ≥ 0', policy[name]);
   }
   // Infinity is allowed: it leaves maxAttempts as the only limit
   if (Number.isNaN(policy.maxElapsedMs) || policy.maxElapsedMs < 0) {
-    throw new InvalidOptionError('maxElapsedMs', 'a number of ms ≥ 0', policy.maxElapsedMs);
+    throw ConfigurationError.option('maxElapsedMs', 'a number of ms ≥ 0', policy.maxElapsedMs);
   }
   for (const name of ['random', 'isRetryable'] as const) {
-    if (typeof policy[name] !== 'function') throw new InvalidOptionError(name, 'a function', typeof policy[name]);
+    if (typeof policy[name] !== 'function') throw ConfigurationError.option(name, 'a function', typeof policy[name]);
   }
   if (policy.onRetry !== undefined && typeof policy.onRetry !== 'function') {
-    throw new InvalidOptionError('onRetry', 'a function', typeof policy.onRetry);
+    throw ConfigurationError.option('onRetry', 'a function', typeof policy.onRetry);
   }
-  if (typeof policy.scheduler?.now !== 'function') throw new InvalidOptionError('scheduler', 'an RxJS SchedulerLike', typeof policy.scheduler);
+  if (typeof policy.scheduler?.now !== 'function') throw ConfigurationError.option('scheduler', 'an RxJS SchedulerLike', typeof policy.scheduler);
   return policy;
 }
 
@@ -109,14 +108,7 @@ export function normalizeRetryPolicy(options: RetryPolicyOptions = {}): RetryPol
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, error: unknown): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.floor(policy.random() * ceiling);
-  return Math.max(jittered, retryAfterOf(error) ?? 0);
-}
-
-/** `retryAfterMs` of any error carrying one (TransportError, or a sibling class from another package). */
-function retryAfterOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('retryAfterMs' in error)) return undefined;
-  const { retryAfterMs } = error;
-  return typeof retryAfterMs === 'number' && Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : undefined;
+  return Math.max(jittered, retryAfterMsOf(error) ?? 0);
 }
 
 /** Drops keys explicitly set to `undefined`, so they do not override the defaults when spread. */

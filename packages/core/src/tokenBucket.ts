@@ -1,13 +1,14 @@
 import { asyncScheduler, Observable, timer } from 'rxjs';
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { InvalidOptionError } from './errors.js';
+import { DEFAULT_BUDGET } from './defaults.js';
+import { ConfigurationError } from './errors.js';
 import type { TokenSource, TokenSourceState } from './tokenSource.js';
 
 /** Budget of an in-process {@link TokenBucket}. */
 export interface TokenBucketOptions {
-  /** Ceiling of the request rate, in requests/s. @defaultValue 100 */
+  /** Ceiling of the request rate, in requests/s. @defaultValue {@link DEFAULT_BUDGET}.rate (100) */
   readonly rate?: number;
-  /** Most tokens that can be saved up, i.e. the largest burst of requests sent at once. @defaultValue 10 */
+  /** Most tokens that can be saved up, i.e. the largest burst of requests sent at once. @defaultValue {@link DEFAULT_BUDGET}.burst (10) */
   readonly burst?: number;
   /** Floor of the rate after repeated 429s, in requests/s. @defaultValue rate / 20 (follows {@link TokenBucket.setCeiling}) */
   readonly minRate?: number;
@@ -38,11 +39,11 @@ const EPSILON_MS = 1e-6;
  * @example
  * ```ts
  * const bucket = new TokenBucket({ rate: 100, burst: 10 });
- * batches$.pipe(throttle(bucket), mergeMap((batch) => send(batch), 10));
+ * batches$.pipe(awaitToken(bucket), mergeMap((batch) => send(batch), 10));
  * // on a 429: bucket.penalize(error.retryAfterMs); on a 2xx: bucket.reward()
  * ```
  *
- * @see {@link throttle}
+ * @see {@link awaitToken}
  */
 export class TokenBucket implements TokenSource {
   private readonly scheduler: SchedulerLike;
@@ -63,16 +64,16 @@ export class TokenBucket implements TokenSource {
   private pauseBase = 0;
 
   constructor(options: TokenBucketOptions = {}) {
-    this.ceiling = positive('rate', options.rate ?? 100);
-    this.burst = atLeast('burst', options.burst ?? 10, 1);
+    this.ceiling = positive('rate', options.rate ?? DEFAULT_BUDGET.rate);
+    this.burst = atLeast('burst', options.burst ?? DEFAULT_BUDGET.burst, 1);
     this.explicitMinRate = options.minRate === undefined ? undefined : positive('minRate', options.minRate);
     this.decreaseFactor = options.decreaseFactor ?? 0.5;
-    if (!(this.decreaseFactor > 0 && this.decreaseFactor <= 1)) throw new InvalidOptionError('decreaseFactor', 'a number in (0, 1]', options.decreaseFactor);
+    if (!(this.decreaseFactor > 0 && this.decreaseFactor <= 1)) throw ConfigurationError.option('decreaseFactor', 'a number in (0, 1]', options.decreaseFactor);
     this.explicitIncrease = options.increasePerSecond === undefined ? undefined : atLeast('increasePerSecond', options.increasePerSecond, 0);
     this.defaultPauseMs = atLeast('defaultPauseMs', options.defaultPauseMs ?? 1000, 0);
     this.scheduler = options.scheduler ?? asyncScheduler;
-    if (typeof this.scheduler.now !== 'function') throw new InvalidOptionError('scheduler', 'an RxJS SchedulerLike', typeof this.scheduler);
-    if (this.minRate > this.ceiling) throw new InvalidOptionError('minRate', `at most rate (${this.ceiling})`, this.minRate);
+    if (typeof this.scheduler.now !== 'function') throw ConfigurationError.option('scheduler', 'an RxJS SchedulerLike', typeof this.scheduler);
+    if (this.minRate > this.ceiling) throw ConfigurationError.option('minRate', `at most rate (${this.ceiling})`, this.minRate);
     this.rate = this.ceiling;
     this.earned = this.burst;
     this.lastRefill = this.lastGrowth = this.scheduler.now();
@@ -197,11 +198,11 @@ export class TokenBucket implements TokenSource {
 }
 
 function positive(option: string, value: number): number {
-  if (!(Number.isFinite(value) && value > 0)) throw new InvalidOptionError(option, 'a finite number > 0', value);
+  if (!(Number.isFinite(value) && value > 0)) throw ConfigurationError.option(option, 'a finite number > 0', value);
   return value;
 }
 
 function atLeast(option: string, value: number, min: number): number {
-  if (!(Number.isFinite(value) && value >= min)) throw new InvalidOptionError(option, `a finite number ≥ ${min}`, value);
+  if (!(Number.isFinite(value) && value >= min)) throw ConfigurationError.option(option, `a finite number ≥ ${min}`, value);
   return value;
 }

@@ -3,12 +3,13 @@ import type { SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { batchRequestBytes } from '../src/envelope.js';
 import type { Batch, Envelope } from '../src/envelope.js';
-import { InvalidOptionError, TransportError } from '../src/errors.js';
+import { ConfigurationError, OperationTooLargeError } from '../src/errors.js';
+import { transportError } from '../src/transportErrors.js';
 import { DEFAULT_MAX_BATCH_BYTES, batchOperations } from '../src/operators/batchOperations.js';
 import type { RejectedOutcome } from '../src/outcome.js';
 import { newTestScheduler, sizedEnvelope } from './timeHelpers.js';
 
-type Emitted = Batch<string> | RejectedOutcome<string>;
+type Emitted = Batch<string>;
 
 /** Ten-byte envelopes: n of them make a request of 12 + 10n + (n - 1) bytes (3 → 44). */
 const a = sizedEnvelope('a', 10);
@@ -64,7 +65,7 @@ describe('batchOperations', () => {
 
   it('passes errors through and drops the unsent batch', () => {
     newTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const error = new TransportError('network', 'socket hang up');
+      const error = transportError('network', 'socket hang up');
       const source = cold<Envelope<string>>('ab#', envelopes, error);
       expectObservable(source.pipe(batchOperations<string>({ maxWaitMs: 100 }))).toBe('--#', undefined, error);
       expectSubscriptions(source.subscriptions).toBe('^-!');
@@ -113,30 +114,48 @@ describe('batchOperations', () => {
   });
 
   it('rejects an envelope that could never fit, at once, without disturbing the batch being filled', () => {
-    newTestScheduler().run(({ cold, expectObservable }) => {
+    const scheduler = newTestScheduler();
+    scheduler.run(({ cold, expectObservable, flush }) => {
       const huge = sizedEnvelope('huge', 33); // alone: 12 + 33 = 45 > 44
       const exact = sizedEnvelope('exact', 32); // alone: 44, fits
-      const result = cold<Envelope<string>>('aXbE|', { ...envelopes, X: huge, E: exact }).pipe(batchOperations<string>({ maxBytes: 44, maxWaitMs: 100 }));
-      expectObservable(result).toBe('-r-x(y|)', {
-        r: {
-          status: 'rejected',
-          envelope: huge,
-          rejection: {
-            reason: 'batch_too_large',
-            field: 'operation',
-            message: 'the operation is 33 bytes; a batch request holding only it would be 45 bytes, over the 44-byte limit',
-            origin: 'local',
-          },
-        },
+      // rejected ones leave through onRejected, stamped with the frame they left at; batches through the stream
+      const rejections: [number, RejectedOutcome<string>][] = [];
+      const onRejected = (outcome: RejectedOutcome<string>) => rejections.push([scheduler.now(), outcome]);
+      const result = cold<Envelope<string>>('aXbE|', { ...envelopes, X: huge, E: exact }).pipe(batchOperations<string>({ maxBytes: 44, maxWaitMs: 100, onRejected }));
+      expectObservable(result).toBe('---x(y|)', {
         x: batch(a, b),
         y: { envelopes: [exact], bytes: 44 },
       });
+      flush();
+      expect(rejections).toEqual([
+        [
+          1,
+          {
+            status: 'rejected',
+            envelope: huge,
+            rejection: {
+              reason: 'batch_too_large',
+              field: 'operation',
+              message: 'the operation is 33 bytes; a batch request holding only it would be 45 bytes, over the 44-byte limit',
+              origin: 'local',
+            },
+          },
+        ],
+      ]);
+    });
+  });
+
+  it('errors, naming the size, on an envelope that could never fit when nobody takes rejections', () => {
+    newTestScheduler().run(({ cold, expectObservable }) => {
+      const huge = sizedEnvelope('huge', 33);
+      const result = cold<Envelope<string>>('aX|', { a, X: huge }).pipe(batchOperations<string>({ maxBytes: 44, maxWaitMs: 100 }));
+      expectObservable(result).toBe('-#', undefined, new OperationTooLargeError('the operation is 33 bytes; a batch request holding only it would be 45 bytes, over the 44-byte limit'));
     });
   });
 
   it('defaults to 480 KB requests and validates its options eagerly, naming the option', () => {
     expect(DEFAULT_MAX_BATCH_BYTES).toBe(480_000);
-    expect(() => batchOperations({ maxBytes: 13 })).toThrow(InvalidOptionError);
+    expect(() => batchOperations({ maxBytes: 13 })).toThrow(ConfigurationError);
     expect(() => batchOperations({ maxBytes: 13 })).toThrow(/"maxBytes"/);
     expect(() => batchOperations({ maxOperations: 0 })).toThrow(/"maxOperations"/);
     expect(() => batchOperations({ maxOperations: 1.5 })).toThrow(/"maxOperations"/);
@@ -148,6 +167,6 @@ describe('batchOperations', () => {
     const seen: Emitted[] = [];
     const items = Array.from({ length: 1001 }, (_, n) => sizedEnvelope(`p${n}`, 100));
     from(items).pipe(batchOperations<string>()).subscribe((value) => seen.push(value));
-    expect(seen.map((value) => ('envelopes' in value ? value.envelopes.length : value.status))).toEqual([1000, 1]);
+    expect(seen.map((value) => value.envelopes.length)).toEqual([1000, 1]);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PipelineMetrics,
   TokenBucket,
-  TransportError,
+  transportError,
   createEnvelope,
   createPullSource,
   deliver,
@@ -65,7 +65,7 @@ describe('deliver', () => {
       const transport = (): Observable<BatchResponse> =>
         timer(5).pipe(
           map(() => {
-            if (++calls % 4 === 0) throw new TransportError('rate_limited', '429', { status: 429 });
+            if (++calls % 4 === 0) throw transportError('rate_limited', '429', { status: 429 });
             return ok;
           }),
         );

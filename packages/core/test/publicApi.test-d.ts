@@ -8,7 +8,9 @@ import {
   merge,
   sendBatches,
   track,
+  type Attributes,
   type Batch,
+  type BatchOperationsOptions,
   type Envelope,
   type Operation,
   type Outcome,
@@ -23,8 +25,11 @@ describe('public API types', () => {
     expectTypeOf(identify('1', { plan: 'pro' })).toExtend<Operation>();
     expectTypeOf(track('1', 'x').action).toEqualTypeOf<'event' | 'page' | 'screen'>();
     expectTypeOf(merge('1', { email: 'a@b.co' })).not.toHaveProperty('identifiers');
-    // @ts-expect-error attribute values must be JSON-like
-    identify('1', { when: new Date() as unknown as symbol });
+    // attribute values must be JSON-like: a Date or a function is refused, JSON values are accepted
+    expectTypeOf<{ when: Date }>().not.toExtend<Attributes>();
+    expectTypeOf<{ run: () => void }>().not.toExtend<Attributes>();
+    expectTypeOf<{ plan: string; seats: number; trial: boolean; left: null; tags: string[]; address: { city: string } }>().toExtend<Attributes>();
+    expectTypeOf(identify).parameter(1).toEqualTypeOf<Attributes | undefined>();
   });
 
   it('envelopes carry their source type through to outcomes', () => {
@@ -35,7 +40,9 @@ describe('public API types', () => {
   });
 
   it('operators have the documented shapes', () => {
-    expectTypeOf(batchOperations<number>()).toEqualTypeOf<OperatorFunction<Envelope<number>, Batch<number> | RejectedOutcome<number>>>();
+    expectTypeOf(batchOperations<number>()).toEqualTypeOf<OperatorFunction<Envelope<number>, Batch<number>>>();
+    expectTypeOf<Parameters<typeof batchOperations<number>>[0]>().toEqualTypeOf<BatchOperationsOptions<number> | undefined>();
+    expectTypeOf<NonNullable<BatchOperationsOptions<number>['onRejected']>>().parameter(0).toEqualTypeOf<RejectedOutcome<number>>();
     expectTypeOf(sendBatches<number>).returns.toEqualTypeOf<OperatorFunction<Batch<number>, Outcome<number>>>();
     expectTypeOf<TokenBucket>().toExtend<TokenSource>();
     expectTypeOf<Transport>().parameter(0).toEqualTypeOf<Batch>();

@@ -1,6 +1,6 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError, createPullSource } from '../src/index.js';
+import { ConfigurationError, createPullSource } from '../src/index.js';
 
 const tick = (ms = 10) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,12 +68,12 @@ describe('createPullSource with size', () => {
   });
 
   it('refuses a size that is not a function, naming the option', () => {
-    expect(() => createPullSource([1], { size: 3 as unknown as (v: number) => number })).toThrow(InvalidOptionError);
+    expect(() => createPullSource([1], { size: 3 as unknown as (v: number) => number })).toThrow(ConfigurationError);
     expect(() => createPullSource([1], { size: 3 as unknown as (v: number) => number })).toThrow(/"size"/);
   });
 
   it('errors the stream when size answers something that is not a finite count', async () => {
     await expect(lastValueFrom(createPullSource([[1]], { size: () => Number.NaN }).values.pipe(toArray()))).rejects.toThrow(/"size" must be a finite number/);
-    await expect(lastValueFrom(createPullSource([[1]], { size: () => -1 }).values.pipe(toArray()))).rejects.toThrow(InvalidOptionError);
+    await expect(lastValueFrom(createPullSource([[1]], { size: () => -1 }).values.pipe(toArray()))).rejects.toThrow(ConfigurationError);
   });
 });

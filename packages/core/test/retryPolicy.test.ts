@@ -1,6 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AuthenticationError, InvalidOptionError, TransportError } from '../src/errors.js';
+import { AuthenticationError, ConfigurationError } from '../src/errors.js';
+import { transportError } from '../src/transportErrors.js';
 import { DEFAULT_RETRY_POLICY, backoffDelayMs, isRetryableError, normalizeRetryPolicy } from '../src/retryPolicy.js';
 
 describe('retry policy', () => {
@@ -25,18 +26,17 @@ describe('retry policy', () => {
     [{ maxElapsedMs: Number.NaN }, 'maxElapsedMs'],
     [{ random: 0.5 as unknown as () => number }, 'random'],
   ])('rejects %o naming %s', (options, name) => {
-    expect(() => normalizeRetryPolicy(options)).toThrow(InvalidOptionError);
+    expect(() => normalizeRetryPolicy(options)).toThrow(ConfigurationError);
     expect(() => normalizeRetryPolicy(options)).toThrow(`option "${name}"`);
   });
 
   it('retries only what another attempt may cure', () => {
-    const kinds = ['rate_limited', 'server', 'timeout', 'network', 'auth', 'bad_request', 'too_large', 'unexpected'] as const;
-    expect(Object.fromEntries(kinds.map((kind) => [kind, isRetryableError(new TransportError(kind, kind))]))).toEqual({
+    const kinds = ['rate_limited', 'server', 'timeout', 'network', 'bad_request', 'too_large', 'unexpected'] as const;
+    expect(Object.fromEntries(kinds.map((kind) => [kind, isRetryableError(transportError(kind, kind))]))).toEqual({
       rate_limited: true,
       server: true,
       timeout: true,
       network: true,
-      auth: false,
       bad_request: false,
       too_large: false,
       unexpected: false,
@@ -47,7 +47,7 @@ describe('retry policy', () => {
   });
 
   it('computes full jitter over an exponential ceiling with a cap', () => {
-    const error = new TransportError('server', '503', { status: 503 });
+    const error = transportError('server', '503', { status: 503 });
     const policy = normalizeRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 });
     expect([1, 2, 3, 4, 5, 6, 60].map((attempt) => backoffDelayMs(attempt, policy, error))).toEqual([50, 100, 200, 400, 500, 500, 500]);
     const nearOne = normalizeRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.9999 });
@@ -57,7 +57,7 @@ describe('retry policy', () => {
 
   it('never waits less than the Retry-After, even above the cap', () => {
     const policy = normalizeRetryPolicy({ baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 });
-    expect(backoffDelayMs(1, policy, new TransportError('rate_limited', '429', { retryAfterMs: 5000 }))).toBe(5000);
-    expect(backoffDelayMs(3, policy, new TransportError('rate_limited', '429', { retryAfterMs: 30 }))).toBe(200);
+    expect(backoffDelayMs(1, policy, transportError('rate_limited', '429', { retryAfterMs: 5000 }))).toBe(5000);
+    expect(backoffDelayMs(3, policy, transportError('rate_limited', '429', { retryAfterMs: 30 }))).toBe(200);
   });
 });

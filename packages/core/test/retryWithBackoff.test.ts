@@ -1,8 +1,9 @@
 import { defer } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { describe, expect, it, vi } from 'vitest';
-import { AuthenticationError, RetriesExhaustedError, TransportError } from '../src/errors.js';
-import type { TransportErrorKind } from '../src/errors.js';
+import { AuthenticationError, RetriesExhaustedError } from '../src/errors.js';
+import { transportError } from '../src/transportErrors.js';
+import type { TransportErrorKind } from '../src/transportErrors.js';
 import { retryWithBackoff } from '../src/operators/retryWithBackoff.js';
 import { newTestScheduler } from './timeHelpers.js';
 
@@ -23,7 +24,7 @@ describe('retryWithBackoff', () => {
     ['network', undefined],
   ])('retries %s (%s) after full-jitter delays', (kind, status) => {
     const scheduler = newTestScheduler();
-    const error = new TransportError(kind, `${kind} failure`, { status });
+    const error = transportError(kind, `${kind} failure`, { status });
     const onRetry = vi.fn();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const tries = [cold('-#', undefined, error), cold('-#', undefined, error), cold('-a|')];
@@ -44,7 +45,7 @@ describe('retryWithBackoff', () => {
     const scheduler = newTestScheduler();
     const onRetry = vi.fn();
     scheduler.run(({ cold, expectObservable }) => {
-      const error = new TransportError('server', '502', { status: 502 });
+      const error = transportError('server', '502', { status: 502 });
       const source = cold('-#', undefined, error);
       const options = { random: () => 0.25, baseDelayMs: 100, maxDelayMs: 200, maxAttempts: 5, onRetry, scheduler };
       expectObservable(source.pipe(retryWithBackoff(options))).toBe('180ms #', undefined, new RetriesExhaustedError(5, 180, error));
@@ -56,8 +57,8 @@ describe('retryWithBackoff', () => {
   it('waits at least the Retry-After Customer.io asked for, even above the cap', () => {
     const scheduler = newTestScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const slowDown = new TransportError('rate_limited', '429', { status: 429, retryAfterMs: 2000 });
-      const brief = new TransportError('rate_limited', '429', { status: 429, retryAfterMs: 10 });
+      const slowDown = transportError('rate_limited', '429', { status: 429, retryAfterMs: 2000 });
+      const brief = transportError('rate_limited', '429', { status: 429, retryAfterMs: 10 });
       const tries = [cold('-#', undefined, slowDown), cold('-#', undefined, brief), cold('-a|')];
       const result = attempts(tries).pipe(retryWithBackoff({ ...halfJitter, maxDelayMs: 1000, scheduler }));
       // 2000 ms (Retry-After beats the 50 ms jitter and the cap), then 100 ms (jitter beats a 10 ms Retry-After)
@@ -69,9 +70,9 @@ describe('retryWithBackoff', () => {
 
   it.each([
     ['AuthenticationError (401)', new AuthenticationError('Customer.io refused the credentials', { status: 401 })],
-    ['bad_request (400)', new TransportError('bad_request', 'invalid batch', { status: 400 })],
-    ['too_large (413)', new TransportError('too_large', 'request too large', { status: 413 })],
-    ['unexpected (418)', new TransportError('unexpected', "I'm a teapot", { status: 418 })],
+    ['bad_request (400)', transportError('bad_request', 'invalid batch', { status: 400 })],
+    ['too_large (413)', transportError('too_large', 'request too large', { status: 413 })],
+    ['unexpected (418)', transportError('unexpected', "I'm a teapot", { status: 418 })],
     ['a plain bug', new TypeError('cannot read properties of undefined')],
   ])('passes %s through at once, unchanged', (_, error) => {
     const scheduler = newTestScheduler();
@@ -86,7 +87,7 @@ describe('retryWithBackoff', () => {
 
   it('gives up with RetriesExhaustedError after maxAttempts', () => {
     const scheduler = newTestScheduler();
-    const error = new TransportError('server', '500', { status: 500 });
+    const error = transportError('server', '500', { status: 500 });
     let given: unknown;
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-#', undefined, error);
@@ -103,7 +104,7 @@ describe('retryWithBackoff', () => {
 
   it('gives up with RetriesExhaustedError when the next wait would exceed maxElapsedMs', () => {
     const scheduler = newTestScheduler();
-    const error = new TransportError('timeout', 'no answer in 10 s');
+    const error = transportError('timeout', 'no answer in 10 s');
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-#', undefined, error);
       // at 52 ms the second wait (100 ms) would end at 152 > 120
@@ -124,7 +125,7 @@ describe('retryWithBackoff', () => {
   it('does not resubscribe after an early unsubscribe during the wait', () => {
     const scheduler = newTestScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const source = cold('-#', undefined, new TransportError('network', 'ECONNRESET'));
+      const source = cold('-#', undefined, transportError('network', 'ECONNRESET'));
       expectObservable(source.pipe(retryWithBackoff({ ...halfJitter, scheduler })), '^ 20ms !').toBe('');
       expectSubscriptions(source.subscriptions).toBe('^!');
     });

@@ -2,7 +2,7 @@ import { map, mergeMap } from 'rxjs';
 import type { Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../src/errors.js';
+import { ConfigurationError } from '../src/errors.js';
 import { TokenBucket } from '../src/tokenBucket.js';
 import type { TokenSourceState } from '../src/tokenSource.js';
 import { newTestScheduler } from './timeHelpers.js';
@@ -164,7 +164,7 @@ describe('TokenBucket', () => {
   });
 
   it('validates its options eagerly, naming the option', () => {
-    expect(() => new TokenBucket({ rate: 0 })).toThrow(InvalidOptionError);
+    expect(() => new TokenBucket({ rate: 0 })).toThrow(ConfigurationError);
     expect(() => new TokenBucket({ rate: Number.NaN })).toThrow(/"rate"/);
     expect(() => new TokenBucket({ burst: 0.5 })).toThrow(/"burst"/);
     expect(() => new TokenBucket({ decreaseFactor: 1.5 })).toThrow(/"decreaseFactor"/);

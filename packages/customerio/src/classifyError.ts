@@ -1,4 +1,17 @@
-import { AuthenticationError, parseRetryAfter, TransportError, type OperationError } from '@cioscale/core';
+import {
+  AuthenticationError,
+  BadRequestError,
+  codeOf,
+  NetworkError,
+  parseRetryAfter,
+  PayloadTooLargeError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ServerError,
+  UnexpectedResponseError,
+  type OperationError,
+  type TransportError,
+} from '@cioscale/core';
 import { CustomerIORequestError } from 'customerio-node';
 
 /** System error codes of a connection that could not be made or was dropped. */
@@ -23,10 +36,14 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * Turns whatever customerio-node threw into core's classification, which drives the retry policy.
  *
  * - 401/403 → {@link AuthenticationError} (the pipeline stops; no retry storm on bad credentials)
- * - 429 → `rate_limited` with `retryAfterMs` from `Retry-After` when sent
- * - 408, 5xx → `server`; 400 → `bad_request` with the body's per-operation `errors`; 413 → `too_large`
- * - `TimeoutError`/`AbortError` → `timeout`; refused/reset/DNS (`TypeError: fetch failed`) → `network`
- * - anything else → `unexpected` (not retried)
+ * - 429 → {@link RateLimitedError} with `retryAfterMs` from `Retry-After` when sent
+ * - 408, 5xx → {@link ServerError}; 400 → {@link BadRequestError} with the body's per-operation `errors`;
+ *   413 → {@link PayloadTooLargeError}
+ * - `TimeoutError`/`AbortError` → {@link RequestTimeoutError}; refused/reset/DNS (`TypeError: fetch failed`) → {@link NetworkError}
+ * - anything else → {@link UnexpectedResponseError} (not retried)
+ *
+ * An error already classified — by this copy of `@cioscale/core` or another one — is returned as is,
+ * recognised by its `code`.
  *
  * Messages name the status and what happened, never the API key (the client never puts it in an error,
  * and nothing here copies request headers).
@@ -37,24 +54,24 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
  * classifyError(new DOMException('The operation timed out', 'TimeoutError')).kind; // 'timeout'
  */
 export function classifyError(error: unknown, nowMs: number = Date.now()): TransportError | AuthenticationError {
-  if (error instanceof TransportError || error instanceof AuthenticationError) return error;
+  if (isClassified(error)) return error;
   if (error instanceof CustomerIORequestError) return fromStatus(error, nowMs);
   const name = errorName(error);
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new TransportError('timeout', 'Customer.io did not answer before the request timeout', { cause: error });
+    return new RequestTimeoutError('Customer.io did not answer before the request timeout', { cause: error });
   }
   const code = systemCode(error);
-  if (code !== undefined && TIMEOUT_CODES.has(code)) return new TransportError('timeout', `Customer.io did not answer in time (${code})`, { cause: error });
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return new RequestTimeoutError(`Customer.io did not answer in time (${code})`, { cause: error });
   if ((code !== undefined && NETWORK_CODES.has(code)) || (error instanceof TypeError && error.message === 'fetch failed')) {
-    return new TransportError('network', `could not reach the Track API (${code ?? 'connection failed'})`, { cause: error });
+    return new NetworkError(`could not reach the Track API (${code ?? 'connection failed'})`, { cause: error });
   }
   // customerio-node throws a plain Error when a body is not JSON: a proxy or load balancer answered
   // (an HTML 502 page, a truncated body). That is a server-side failure worth retrying.
   if (error instanceof Error && error.message.startsWith('Unable to parse JSON')) {
-    return new TransportError('server', 'the Track API answered with a body that is not JSON (a proxy or gateway error?)', { cause: error });
+    return new ServerError('the Track API answered with a body that is not JSON (a proxy or gateway error?)', { cause: error });
   }
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new TransportError('unexpected', `unexpected failure sending to the Track API: ${truncate(text)}`, { cause: error });
+  return new UnexpectedResponseError(`unexpected failure sending to the Track API: ${truncate(text)}`, { cause: error });
 }
 
 function fromStatus(error: CustomerIORequestError, nowMs: number): TransportError | AuthenticationError {
@@ -70,12 +87,18 @@ function fromStatus(error: CustomerIORequestError, nowMs: number): TransportErro
   }
   if (status === 429) {
     const retryAfterMs = parseRetryAfter(error.response.headers['retry-after'], nowMs);
-    return new TransportError('rate_limited', 'Customer.io rate limit reached (HTTP 429)', { status, cause: error, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    return new RateLimitedError('Customer.io rate limit reached (HTTP 429)', { status, cause: error, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
-  if (status === 408 || status >= 500) return new TransportError('server', `the Track API failed (HTTP ${status})`, { status, cause: error });
-  if (status === 400) return new TransportError('bad_request', `Customer.io refused the request (HTTP 400)${detail}`, { status, operationErrors, cause: error });
-  if (status === 413) return new TransportError('too_large', 'Customer.io refused the request as too large (HTTP 413)', { status, operationErrors, cause: error });
-  return new TransportError('unexpected', `unexpected answer from the Track API (HTTP ${status})${detail}`, { status, operationErrors, cause: error });
+  if (status === 408 || status >= 500) return new ServerError(`the Track API failed (HTTP ${status})`, { status, cause: error });
+  if (status === 400) return new BadRequestError(`Customer.io refused the request (HTTP 400)${detail}`, { status, operationErrors, cause: error });
+  if (status === 413) return new PayloadTooLargeError('Customer.io refused the request as too large (HTTP 413)', { status, operationErrors, cause: error });
+  return new UnexpectedResponseError(`unexpected answer from the Track API (HTTP ${status})${detail}`, { status, operationErrors, cause: error });
+}
+
+/** A cioscale transport classification, of any copy of `@cioscale/core`: its `code` says so. */
+function isClassified(error: unknown): error is TransportError | AuthenticationError {
+  const code = codeOf(error);
+  return code !== undefined && (code === 'CIO_AUTH' || code.startsWith('CIO_TRANSPORT_'));
 }
 
 /**

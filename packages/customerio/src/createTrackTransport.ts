@@ -1,4 +1,4 @@
-import { InvalidOptionError, type Batch, type BatchResponse, type Transport } from '@cioscale/core';
+import { ConfigurationError, type Batch, type BatchResponse, type Transport } from '@cioscale/core';
 import { TrackClient } from 'customerio-node';
 import { Agent } from 'undici';
 import { classifyError, operationErrorsOf } from './classifyError.js';
@@ -40,22 +40,22 @@ export interface TrackTransport {
  *
  * @example
  * const cio = createTrackTransport({ siteId, apiKey, region: 'eu', connections: 8 });
- * deliver(envelopes$, { transport: cio.send, tokenSource: new TokenBucket({ rate: 100 }), concurrency: 8 });
+ * deliver(envelopes$, { transport: cio.send, tokenSource: new TokenBucket(DEFAULT_BUDGET), concurrency: 8 });
  * await cio.close();
  */
 export function createTrackTransport(options: TrackTransportOptions): TrackTransport {
   const { siteId, apiKey } = options;
-  if (typeof siteId !== 'string' || siteId.trim() === '') throw new InvalidOptionError('siteId', 'a non-empty string', siteId);
+  if (typeof siteId !== 'string' || siteId.trim() === '') throw ConfigurationError.option('siteId', 'a non-empty string', siteId);
   // the value is never echoed, only its type
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw new InvalidOptionError('apiKey', 'a non-empty string', typeof apiKey);
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') throw ConfigurationError.option('apiKey', 'a non-empty string', typeof apiKey);
   const region = options.region ?? 'us';
-  if (!isRegion(region)) throw new InvalidOptionError('region', '"us" or "eu"', region);
+  if (!isRegion(region)) throw ConfigurationError.option('region', '"us" or "eu"', region);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InvalidOptionError('timeoutMs', 'a number of ms > 0', timeoutMs);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw ConfigurationError.option('timeoutMs', 'a number of ms > 0', timeoutMs);
   const connections = options.connections ?? 8;
-  if (!Number.isInteger(connections) || connections < 1) throw new InvalidOptionError('connections', 'an integer ≥ 1', connections);
+  if (!Number.isInteger(connections) || connections < 1) throw ConfigurationError.option('connections', 'an integer ≥ 1', connections);
   const url = trackV1Url(region, options.url);
-  if (options.url !== undefined && !/^https?:\/\//.test(url)) throw new InvalidOptionError('url', 'an http(s) URL', displayUrl(url));
+  if (options.url !== undefined && !/^https?:\/\//.test(url)) throw ConfigurationError.option('url', 'an http(s) URL', displayUrl(url));
 
   // One pool for the whole run: a fresh TLS handshake per request would cost more than the request.
   const dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });

@@ -1,4 +1,4 @@
-import { ConfigError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
 import { isRegion, type Region } from './region.js';
 
 /** Customer.io settings read from the environment; every field is absent when its variable is unset or empty. */
@@ -19,7 +19,7 @@ export interface CustomerioEnv {
  * Reads and validates the Customer.io variables.
  *
  * @param env - @defaultValue process.env
- * @throws {@link ConfigError} naming the first variable with a bad value; the key's value is never echoed
+ * @throws {@link ConfigurationError} naming the first variable with a bad value; the key's value is never echoed
  * @example
  * const { siteId, apiKey, region } = readCustomerioEnv();
  */
@@ -30,13 +30,13 @@ export function readCustomerioEnv(env: NodeJS.ProcessEnv = process.env): Custome
   const trackUrl = present(env['CIO_TRACK_URL']);
   const rateText = present(env['CIO_RATE_LIMIT']);
 
-  if (apiKey !== undefined && /\s/.test(apiKey)) throw new ConfigError('CUSTOMERIO_TRACK_API_KEY', 'a key without spaces or line breaks', '(hidden)');
-  if (regionText !== undefined && !isRegion(regionText)) throw new ConfigError('CUSTOMERIO_REGION', '"us" or "eu"', JSON.stringify(regionText));
+  if (apiKey !== undefined && /\s/.test(apiKey)) throw new ConfigurationError('CUSTOMERIO_TRACK_API_KEY', 'a key without spaces or line breaks', '(hidden)');
+  if (regionText !== undefined && !isRegion(regionText)) throw new ConfigurationError('CUSTOMERIO_REGION', '"us" or "eu"', JSON.stringify(regionText));
   if (trackUrl !== undefined) checkUrl(trackUrl);
   let rateLimit: number | undefined;
   if (rateText !== undefined) {
     rateLimit = Number(rateText);
-    if (!Number.isFinite(rateLimit) || rateLimit <= 0) throw new ConfigError('CIO_RATE_LIMIT', 'a number of requests per second > 0', JSON.stringify(rateText));
+    if (!Number.isFinite(rateLimit) || rateLimit <= 0) throw new ConfigurationError('CIO_RATE_LIMIT', 'a number of requests per second > 0', JSON.stringify(rateText));
   }
   return {
     ...(siteId !== undefined && { siteId }),
@@ -57,9 +57,9 @@ function checkUrl(text: string): void {
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigError('CIO_TRACK_URL', 'an http(s) URL such as http://127.0.0.1:4100', JSON.stringify(text));
+    throw new ConfigurationError('CIO_TRACK_URL', 'an http(s) URL such as http://127.0.0.1:4100', JSON.stringify(text));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('CIO_TRACK_URL', 'an http(s) URL', JSON.stringify(url.protocol));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError('CIO_TRACK_URL', 'an http(s) URL', JSON.stringify(url.protocol));
   // credentials belong in their own variables; a URL with user info would end up in logs
-  if (url.username !== '' || url.password !== '') throw new ConfigError('CIO_TRACK_URL', 'a URL without credentials (use CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY)', '(hidden)');
+  if (url.username !== '' || url.password !== '') throw new ConfigurationError('CIO_TRACK_URL', 'a URL without credentials (use CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY)', '(hidden)');
 }

@@ -1,4 +1,4 @@
-import { AuthenticationError, TransportError } from '@cioscale/core';
+import { AuthenticationError, ServerError, type TransportError } from '@cioscale/core';
 import { CustomerIORequestError } from 'customerio-node';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../src/index.js';
@@ -51,7 +51,15 @@ describe('classifyError', () => {
   });
 
   it('passes classified errors through unchanged', () => {
-    const error = new TransportError('server', 'x', { status: 500 });
+    const error = new ServerError('x', { status: 500 });
     expect(classifyError(error)).toBe(error);
+  });
+
+  it('passes through, by code, the errors of another copy of @cioscale/core', () => {
+    // another copy's classes are not this copy's: only the code can tell they are classified already
+    const foreignAuth = Object.assign(new Error('refused'), { code: 'CIO_AUTH', status: 401 });
+    const foreign429 = Object.assign(new Error('slow down'), { code: 'CIO_TRANSPORT_RATE_LIMITED', retryAfterMs: 10 });
+    expect(classifyError(foreignAuth)).toBe(foreignAuth);
+    expect(classifyError(foreign429)).toBe(foreign429);
   });
 });

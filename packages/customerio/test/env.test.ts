@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readCustomerioEnv } from '../src/index.js';
+import { readCustomerioEnv } from '../src/index.js';
+import { ConfigurationError } from '@cioscale/core';
 import { SECRET_KEY } from './helpers.js';
 
 describe('readCustomerioEnv', () => {
@@ -13,7 +14,7 @@ describe('readCustomerioEnv', () => {
   it('names the variable of a bad value', () => {
     expect(() => readCustomerioEnv({ CUSTOMERIO_REGION: 'mars' })).toThrow(/CUSTOMERIO_REGION/);
     expect(() => readCustomerioEnv({ CIO_RATE_LIMIT: 'fast' })).toThrow(/CIO_RATE_LIMIT/);
-    expect(() => readCustomerioEnv({ CIO_RATE_LIMIT: '0' })).toThrow(ConfigError);
+    expect(() => readCustomerioEnv({ CIO_RATE_LIMIT: '0' })).toThrow(ConfigurationError);
     expect(() => readCustomerioEnv({ CIO_TRACK_URL: 'not a url' })).toThrow(/CIO_TRACK_URL/);
   });
 

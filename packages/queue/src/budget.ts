@@ -1,4 +1,4 @@
-import type { TokenSourceState } from '@cioscale/core';
+import { DEFAULT_BUDGET, type TokenSourceState } from '@cioscale/core';
 import { bucketCommands, type BucketReply } from './bucketCommands.js';
 import type { RedisClient } from './connection.js';
 import { bucketKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
@@ -12,7 +12,7 @@ import { bucketKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
  */
 export async function setBudget(redis: RedisClient, workspace: string, budget: { rate: number; burst?: number }, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
   const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
-  const burst = budget.burst ?? 10;
+  const burst = budget.burst ?? DEFAULT_BUDGET.burst;
   return toState(await bucketCommands(redis).setBudget(keys.bucket, keys.paused, budget.rate, burst, budget.rate, budget.burst ?? ''));
 }
 
@@ -35,10 +35,10 @@ export async function applyConfiguredBudget(
   return { applied: Number(reply[0]) === 1, state: toState(reply) };
 }
 
-/** Reads a workspace's budget without taking a token (creates it at 100 req/s, burst 10, if missing). */
+/** Reads a workspace's budget without taking a token (creates it at core's `DEFAULT_BUDGET`, 100 req/s, burst 10, if missing). */
 export async function readBudget(redis: RedisClient, workspace: string, namespace = DEFAULT_NAMESPACE): Promise<TokenSourceState> {
   const keys = bucketKeys(checkName('namespace', namespace), checkName('workspace', workspace));
-  return toState(await bucketCommands(redis).peek(keys.bucket, keys.paused, 100, 10));
+  return toState(await bucketCommands(redis).peek(keys.bucket, keys.paused, DEFAULT_BUDGET.rate, DEFAULT_BUDGET.burst));
 }
 
 function toState([, rate, ceiling, tokens, pausedUntil]: BucketReply): TokenSourceState {

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { QueueConfigError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
 
 /** Where Redis is: a `redis://` / `rediss://` URL, or the seed nodes of a Redis Cluster. */
 export type RedisTarget = string | { readonly cluster: readonly string[]; readonly password?: string; readonly tls?: boolean };
@@ -45,7 +45,7 @@ export function createRedisClient(target: RedisTarget, role: ConnectionRole): Re
 }
 
 /**
- * Throws a {@link QueueConfigError} naming `REDIS_URL` or `REDIS_CLUSTER_NODES` unless `target` can be
+ * Throws a {@link ConfigurationError} naming `REDIS_URL` or `REDIS_CLUSTER_NODES` unless `target` can be
  * connected to. Never echoes a password.
  */
 export function checkRedisTarget(target: RedisTarget): void {
@@ -54,12 +54,12 @@ export function checkRedisTarget(target: RedisTarget): void {
     try {
       url = new URL(target);
     } catch {
-      throw new QueueConfigError('REDIS_URL', 'a URL such as redis://127.0.0.1:6379', '(not a URL)');
+      throw new ConfigurationError('REDIS_URL', 'a URL such as redis://127.0.0.1:6379', '(not a URL)');
     }
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new QueueConfigError('REDIS_URL', 'a redis:// or rediss:// URL', JSON.stringify(url.protocol));
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigurationError('REDIS_URL', 'a redis:// or rediss:// URL', JSON.stringify(url.protocol));
     return;
   }
-  if (!Array.isArray(target.cluster) || target.cluster.length === 0) throw new QueueConfigError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port', '(empty)');
+  if (!Array.isArray(target.cluster) || target.cluster.length === 0) throw new ConfigurationError('REDIS_CLUSTER_NODES', 'a comma-separated list of host:port', '(empty)');
   for (const node of target.cluster) parseNode(node);
 }
 
@@ -87,6 +87,6 @@ export function describeRedisTarget(target: RedisTarget): string {
 
 function parseNode(node: string): { host: string; port: number } {
   const match = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(node.trim());
-  if (!match) throw new QueueConfigError('REDIS_CLUSTER_NODES', 'host:port entries', JSON.stringify(node));
+  if (!match) throw new ConfigurationError('REDIS_CLUSTER_NODES', 'host:port entries', JSON.stringify(node));
   return { host: match[1] as string, port: Number(match[2]) };
 }

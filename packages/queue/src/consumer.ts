@@ -19,7 +19,8 @@ import type { OperationJobData } from './jobData.js';
 import { writeCoalescer } from './writeCoalescer.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation } from './keys.js';
 import { RedisTokenSource } from './redisTokenSource.js';
-import { settle, type Pending } from './settle.js';
+import { CONSUMER_DEFAULTS } from './defaults.js';
+import { decideJobFate, type Pending } from './jobFate.js';
 import { within } from './within.js';
 import type { ResolvedWorkspace } from './workspaces.js';
 
@@ -40,25 +41,25 @@ export interface ConsumerOptions {
    * fills and every job waits the whole `maxWaitMs`; to keep `requestConcurrency` requests in flight at a long
    * round trip it takes the batch size × (`requestConcurrency` + 1). Every held job costs garbage-collection
    * time, so the default (two batches) suits a Track API a few ms away, where requests rarely overlap.
-   * @defaultValue 1000
+   * @defaultValue {@link CONSUMER_DEFAULTS}.concurrency (1000)
    */
   readonly concurrency?: number;
-  /** HTTP requests in flight at once. @defaultValue 4 */
+  /** HTTP requests in flight at once. @defaultValue {@link CONSUMER_DEFAULTS}.requestConcurrency (4) */
   readonly requestConcurrency?: number;
-  /** Micro-batching. @defaultValue { maxOperations: 500, maxWaitMs: 100 } and core's byte limits */
-  readonly batch?: Omit<BatchOperationsOptions, 'scheduler'>;
-  /** The pipeline's retries inside one BullMQ attempt. @defaultValue { maxAttempts: 5, maxElapsedMs: 60_000 } */
+  /** Micro-batching, over {@link CONSUMER_DEFAULTS}.batch (`{ maxOperations: 500, maxWaitMs: 100 }`) and core's byte limits. */
+  readonly batch?: Omit<BatchOperationsOptions, 'scheduler' | 'onRejected'>;
+  /** The pipeline's retries inside one BullMQ attempt, over {@link CONSUMER_DEFAULTS}.retry (`{ maxAttempts: 5, maxElapsedMs: 60_000 }`). */
   readonly retry?: RetryPolicyOptions;
   /**
    * The budget. @defaultValue a {@link RedisTokenSource} of the workspace, whose configured rate and burst
    * are applied at start by {@link applyConfiguredBudget} (only when the configuration changed)
    */
   readonly tokenSource?: TokenSource;
-  /** BullMQ job lock, ms; a killed worker's jobs come back after it. @defaultValue 30_000 */
+  /** BullMQ job lock, ms; a killed worker's jobs come back after it. @defaultValue {@link CONSUMER_DEFAULTS}.lockDurationMs (30_000) */
   readonly lockDurationMs?: number;
-  /** How often stalled jobs are looked for, ms. @defaultValue 30_000 */
+  /** How often stalled jobs are looked for, ms. @defaultValue {@link CONSUMER_DEFAULTS}.stalledIntervalMs (30_000) */
   readonly stalledIntervalMs?: number;
-  /** Told about every outcome (after the dead letter is written). */
+  /** Told about every outcome (after the dead letter is written). Metrics are read from {@link Consumer.metrics}, not from here. */
   readonly onOutcome?: (outcome: Outcome<Pending>) => void;
   /** Told about errors that do not stop the consumer (Redis hiccups). */
   readonly onError?: (error: unknown) => void;
@@ -67,6 +68,7 @@ export interface ConsumerOptions {
 /** A running consumer of one workspace; see {@link createConsumer}. */
 export interface Consumer {
   readonly workspace: string;
+  /** The one metrics source of this consumer's pipeline: the worker's reports and Prometheus exporter read it. */
   readonly metrics: PipelineMetrics;
   readonly tokenSource: TokenSource;
   /** One BullMQ queue per consumed shard, for depth gauges. */
@@ -107,7 +109,6 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
   const { workspace, redis } = options;
   const shards = options.shards ?? Array.from({ length: workspace.shards }, (_, shard) => shard);
-  const metrics = new PipelineMetrics();
   // The bucket gets its own connection: on the shared one, a take() queues behind the hundreds of job
   // completions BullMQ pipelines there, and a full batch waits for its token doing nothing (head-of-line
   // blocking; one worker went from 0.66–0.76 to 0.77–0.87 × the no-op ceiling, docs/benchmarks.md).
@@ -116,6 +117,24 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const tokenSource =
     options.tokenSource ??
     new RedisTokenSource(tokenConnection ?? redis, { workspace: workspace.name, namespace, rate: workspace.rate, burst: workspace.burst, ...(options.onError && { onError: options.onError }) });
+  const metrics = new PipelineMetrics(undefined, tokenSource);
+  const envelopes = new Subject<Envelope<Pending>>();
+  let pipeline: ReturnType<typeof deliver<Pending>>;
+  try {
+    // every pipeline option (batch, retry, concurrency) is checked here, before a job is fetched or the budget
+    // written: a bad one is a ConfigurationError at start, never a first-batch failure taken for bad credentials
+    pipeline = deliver(envelopes, {
+      transport: options.transport,
+      tokenSource,
+      metrics,
+      concurrency: options.requestConcurrency ?? CONSUMER_DEFAULTS.requestConcurrency,
+      batch: { ...CONSUMER_DEFAULTS.batch, ...options.batch },
+      retry: { ...CONSUMER_DEFAULTS.retry, ...options.retry },
+    });
+  } catch (error) {
+    tokenConnection?.disconnect();
+    throw error;
+  }
   const budget = options.tokenSource
     ? Promise.resolve(undefined)
     : applyConfiguredBudget(redis, workspace.name, { rate: workspace.rate, burst: workspace.burst }, namespace).then(async ({ applied, state }) => {
@@ -123,7 +142,6 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         return { applied, rate: workspace.rate, burst: workspace.burst, ceiling: state.ceiling };
       });
   budget.catch((error: unknown) => options.onError?.(error));
-  const envelopes = new Subject<Envelope<Pending>>();
   const coalesceWrites = writeCoalescer(redis);
   const pending = new Set<Pending>();
   let stopped: Error | undefined;
@@ -131,14 +149,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const fatal = new Promise<never>((_, reject) => (failFatal = reject));
   fatal.catch(() => undefined);
 
-  const subscription = deliver(envelopes, {
-    transport: options.transport,
-    tokenSource,
-    metrics,
-    concurrency: options.requestConcurrency ?? 4,
-    batch: { maxOperations: 500, maxWaitMs: 100, ...options.batch },
-    retry: { maxAttempts: 5, maxElapsedMs: 60_000, ...options.retry },
-  }).subscribe({
+  const subscription = pipeline.subscribe({
     next: (outcome) => {
       // the batch's job completions, written by BullMQ in this turn, leave in one write
       coalesceWrites();
@@ -168,7 +179,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           throw new WaitingError();
         }
         options.onOutcome?.(entry);
-        const verdict = await settle(entry, job, deadLetter);
+        const verdict = await decideJobFate(entry, job, deadLetter);
         if (verdict.kind === 'rate_limited') {
           await worker.rateLimit(verdict.pauseMs);
           throw Worker.RateLimitError();
@@ -179,9 +190,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       {
         connection: redis,
         prefix: location.prefix,
-        concurrency: options.concurrency ?? 1_000,
-        lockDuration: options.lockDurationMs ?? 30_000,
-        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        concurrency: options.concurrency ?? CONSUMER_DEFAULTS.concurrency,
+        lockDuration: options.lockDurationMs ?? CONSUMER_DEFAULTS.lockDurationMs,
+        stalledInterval: options.stalledIntervalMs ?? CONSUMER_DEFAULTS.stalledIntervalMs,
         maxStalledCount: 3,
         autorun: true,
         // BullMQ honours worker.rateLimit() only on a queue with a limiter; this one never binds (the

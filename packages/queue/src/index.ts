@@ -1,7 +1,8 @@
 // Connections and keys.
 export { checkRedisTarget, createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisTarget } from './connection.js';
 export { bucketKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
-export { QueueConfigError, QueueUnavailableError } from './errors.js';
+export { QueueUnavailableError } from './errors.js';
+export { CONSUMER_DEFAULTS } from './defaults.js';
 
 // Workspaces and routing.
 export { defaultWorkspace, loadWorkspaces, parseWorkspaces, type ResolvedWorkspace, type WorkspaceConfig } from './workspaces.js';
@@ -17,7 +18,7 @@ export { applyConfiguredBudget, readBudget, setBudget } from './budget.js';
 
 // Consuming, dead letter, metrics.
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';
-export type { Pending, Verdict } from './settle.js';
+export type { Pending, Verdict } from './jobFate.js';
 export { DeadLetter, type DeadLetterRecord } from './deadLetter.js';
 export { replayDeadLetters, type ReplayOptions } from './replay.js';
 export { aggregateReports, MetricsChannel, type FleetTotals, type WorkerReport } from './metricsChannel.js';

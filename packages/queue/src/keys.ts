@@ -5,7 +5,7 @@
  * our token-bucket script each touch a single slot. Shards of one workspace get distinct tags so a
  * cluster spreads them over its masters; the bucket stays in the workspace's own tag.
  */
-import { QueueConfigError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
 
 /** The BullMQ queue name inside every prefix. */
 export const QUEUE_NAME = 'ops';
@@ -20,7 +20,7 @@ const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Throws unless `value` can be a namespace or workspace name (letters, digits, `_`, `-`; at most 64). */
 export function checkName(setting: string, value: unknown): string {
-  if (typeof value !== 'string' || !NAME.test(value)) throw new QueueConfigError(setting, 'letters, digits, "_" or "-" (1–64 characters)', JSON.stringify(value));
+  if (typeof value !== 'string' || !NAME.test(value)) throw new ConfigurationError(setting, 'letters, digits, "_" or "-" (1–64 characters)', JSON.stringify(value));
   return value;
 }
 

@@ -1,7 +1,8 @@
 import { createEnvelope, type Operation } from '@cioscale/core';
 import { Queue } from 'bullmq';
 import { createRedisClient, type RedisClient, type RedisTarget } from './connection.js';
-import { QueueConfigError, QueueUnavailableError } from './errors.js';
+import { ConfigurationError } from '@cioscale/core';
+import { QueueUnavailableError } from './errors.js';
 import { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation, type QueueLocation } from './keys.js';
 import { shardOf } from './shardOf.js';
@@ -91,7 +92,7 @@ export function createProducer(options: ProducerOptions): Producer {
     const request: EnqueueRequest = 'operation' in item ? item : { operation: item };
     const name = request.workspace ?? (workspaces[0] as ResolvedWorkspace).name;
     const route = shards.get(name);
-    if (!route) throw new QueueConfigError('workspace', `one of ${[...shards.keys()].join(', ')}`, JSON.stringify(name));
+    if (!route) throw new ConfigurationError('workspace', `one of ${[...shards.keys()].join(', ')}`, JSON.stringify(name));
     const envelope = createEnvelope(request.operation, { source: undefined, producedAt: now, ...(request.sourceKey !== undefined && { sourceKey: request.sourceKey }) });
     const shard = shardOf(envelope.key, route.workspace.shards);
     const data: OperationJobData = { operation: envelope.operation, id: envelope.id, producedAt: now, workspace: name };

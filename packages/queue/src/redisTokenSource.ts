@@ -1,4 +1,4 @@
-import { InvalidOptionError, type TokenBucketOptions, type TokenSource, type TokenSourceState } from '@cioscale/core';
+import { ConfigurationError, DEFAULT_BUDGET, type TokenBucketOptions, type TokenSource, type TokenSourceState } from '@cioscale/core';
 import { asyncScheduler, Observable, timer, type SchedulerLike, type Subscription } from 'rxjs';
 import { bucketCommands, type BucketCommands, type BucketReply } from './bucketCommands.js';
 import type { RedisClient } from './connection.js';
@@ -14,9 +14,9 @@ export interface RedisTokenSourceOptions
   readonly workspace: string;
   /** Key namespace. @defaultValue 'cio' */
   readonly namespace?: string;
-  /** Ceiling in requests/s, used only when the bucket does not exist yet (the budget in Redis wins). @defaultValue 100 */
+  /** Ceiling in requests/s, used only when the bucket does not exist yet (the budget in Redis wins). @defaultValue core's `DEFAULT_BUDGET.rate` (100) */
   readonly rate?: number;
-  /** Burst, used only when the bucket does not exist yet. @defaultValue 10 */
+  /** Burst, used only when the bucket does not exist yet. @defaultValue core's `DEFAULT_BUDGET.burst` (10) */
   readonly burst?: number;
   /** Longest wait between two polls of the bucket, in ms; a changed budget is noticed within it. @defaultValue 1000 */
   readonly maxPollMs?: number;
@@ -51,12 +51,12 @@ export class RedisTokenSource implements TokenSource {
   constructor(redis: RedisClient, options: RedisTokenSourceOptions) {
     const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
     this.keys = bucketKeys(namespace, checkName('workspace', options.workspace));
-    const rate = options.rate ?? 100;
-    const burst = options.burst ?? 10;
-    if (!(Number.isFinite(rate) && rate > 0)) throw new InvalidOptionError('rate', 'a finite number > 0', rate);
-    if (!(Number.isFinite(burst) && burst >= 1)) throw new InvalidOptionError('burst', 'a finite number ≥ 1', burst);
+    const rate = options.rate ?? DEFAULT_BUDGET.rate;
+    const burst = options.burst ?? DEFAULT_BUDGET.burst;
+    if (!(Number.isFinite(rate) && rate > 0)) throw ConfigurationError.option('rate', 'a finite number > 0', rate);
+    if (!(Number.isFinite(burst) && burst >= 1)) throw ConfigurationError.option('burst', 'a finite number ≥ 1', burst);
     const factor = options.decreaseFactor ?? 0.5;
-    if (!(factor > 0 && factor <= 1)) throw new InvalidOptionError('decreaseFactor', 'a number in (0, 1]', factor);
+    if (!(factor > 0 && factor <= 1)) throw ConfigurationError.option('decreaseFactor', 'a number in (0, 1]', factor);
     this.initArgs = [rate, burst];
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { QueueConfigError } from './errors.js';
+import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { checkName, DEFAULT_WORKSPACE } from './keys.js';
 
 /** One workspace of a multi-workspace deployment (the > 10M operations/day tier). */
@@ -12,9 +12,9 @@ export interface WorkspaceConfig {
   readonly apiKeyEnv?: string;
   /** Data centre. @defaultValue 'us' */
   readonly region?: 'us' | 'eu';
-  /** Request budget of the workspace, in requests/s, shared by every worker. @defaultValue 100 */
+  /** Request budget of the workspace, in requests/s, shared by every worker. @defaultValue core's `DEFAULT_BUDGET.rate` (100) */
   readonly rate?: number;
-  /** Requests the budget lets out at once after idling. @defaultValue 10 */
+  /** Requests the budget lets out at once after idling. @defaultValue core's `DEFAULT_BUDGET.burst` (10) */
   readonly burst?: number;
   /** Queues the workspace is spread over (one Redis Cluster slot each). @defaultValue 1 */
   readonly shards?: number;
@@ -32,14 +32,14 @@ export function defaultWorkspace(overrides: Partial<WorkspaceConfig> = {}): Reso
  * Reads a workspaces file: JSON `{ "workspaces": [WorkspaceConfig, …] }`. Credentials are referenced by
  * env var name, so the file can live in a ConfigMap.
  *
- * @throws {QueueConfigError} naming the file and the first bad entry
+ * @throws {ConfigurationError} naming the file and the first bad entry
  */
 export function loadWorkspaces(file: string): ResolvedWorkspace[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new QueueConfigError('CIO_WORKSPACES_FILE', `a readable JSON file (${file})`, error instanceof Error ? error.message : String(error));
+    throw new ConfigurationError('CIO_WORKSPACES_FILE', `a readable JSON file (${file})`, error instanceof Error ? error.message : String(error));
   }
   return parseWorkspaces(parsed);
 }
@@ -47,30 +47,30 @@ export function loadWorkspaces(file: string): ResolvedWorkspace[] {
 /** Validates the content of a workspaces file; see {@link loadWorkspaces}. */
 export function parseWorkspaces(parsed: unknown): ResolvedWorkspace[] {
   const list = (parsed as { workspaces?: unknown } | null)?.workspaces;
-  if (!Array.isArray(list) || list.length === 0) throw new QueueConfigError('workspaces', 'a non-empty array');
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigurationError('workspaces', 'a non-empty array');
   const resolved = list.map((entry: unknown, index) => resolveWorkspace(entry as WorkspaceConfig, `workspaces[${index}]`));
   const names = new Set<string>();
   for (const { name } of resolved) {
-    if (names.has(name)) throw new QueueConfigError('workspaces', 'distinct names', JSON.stringify(name));
+    if (names.has(name)) throw new ConfigurationError('workspaces', 'distinct names', JSON.stringify(name));
     names.add(name);
   }
   return resolved;
 }
 
 function resolveWorkspace(entry: WorkspaceConfig, at: string): ResolvedWorkspace {
-  if (typeof entry !== 'object' || entry === null) throw new QueueConfigError(at, 'an object');
+  if (typeof entry !== 'object' || entry === null) throw new ConfigurationError(at, 'an object');
   const name = checkName(`${at}.name`, entry.name);
   const envName = (field: 'siteIdEnv' | 'apiKeyEnv', fallback: string): string => {
     const value = entry[field] ?? fallback;
-    if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new QueueConfigError(`${at}.${field}`, 'an environment variable name', JSON.stringify(value));
+    if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigurationError(`${at}.${field}`, 'an environment variable name', JSON.stringify(value));
     return value;
   };
   const region = entry.region ?? 'us';
-  if (region !== 'us' && region !== 'eu') throw new QueueConfigError(`${at}.region`, '"us" or "eu"', JSON.stringify(region));
+  if (region !== 'us' && region !== 'eu') throw new ConfigurationError(`${at}.region`, '"us" or "eu"', JSON.stringify(region));
   const number = (field: 'rate' | 'burst' | 'shards', fallback: number, integer: boolean, min: number): number => {
     const value = entry[field] ?? fallback;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new QueueConfigError(`${at}.${field}`, `${integer ? 'an integer' : 'a number'} ≥ ${min}`, JSON.stringify(value));
+      throw new ConfigurationError(`${at}.${field}`, `${integer ? 'an integer' : 'a number'} ≥ ${min}`, JSON.stringify(value));
     }
     return value;
   };
@@ -79,8 +79,8 @@ function resolveWorkspace(entry: WorkspaceConfig, at: string): ResolvedWorkspace
     siteIdEnv: envName('siteIdEnv', 'CUSTOMERIO_SITE_ID'),
     apiKeyEnv: envName('apiKeyEnv', 'CUSTOMERIO_TRACK_API_KEY'),
     region,
-    rate: number('rate', 100, false, Number.MIN_VALUE),
-    burst: number('burst', 10, false, 1),
+    rate: number('rate', DEFAULT_BUDGET.rate, false, Number.MIN_VALUE),
+    burst: number('burst', DEFAULT_BUDGET.burst, false, 1),
     shards: number('shards', 1, true, 1),
   };
 }

@@ -13,7 +13,7 @@ describe('MetricsChannel', () => {
       const metrics = new PipelineMetrics();
       metrics.operationsEntered(delivered);
       metrics.requestStarted(100);
-      metrics.requestFinished(40, true);
+      metrics.requestFinished(40, 'rate_limited');
       return { ...metrics.snapshot(), delivered };
     };
     await channel.publish({ workerId: 'a', host: 'h', pid: 1, startedAt: 0, workspaces: { default: snapshot(10) } });

@@ -2,15 +2,17 @@ import { asyncScheduler, Observable, timer } from 'rxjs';
 import type { OperatorFunction, SchedulerLike, Subscription } from 'rxjs';
 import { BATCH_ENVELOPE_OVERHEAD_BYTES, batchRequestBytes } from '../envelope.js';
 import type { Batch, Envelope } from '../envelope.js';
-import { InvalidOptionError } from '../errors.js';
+import { DEFAULT_BATCH } from '../defaults.js';
+import { ConfigurationError, OperationTooLargeError } from '../errors.js';
+import { integerAtLeast, schedulerOption } from '../optionChecks.js';
 import { rejected } from '../outcome.js';
-import type { RejectedOutcome } from '../outcome.js';
+import type { Rejection, RejectedOutcome } from '../outcome.js';
 
 /** Default request-size limit: Customer.io's 500 KB minus padding for headers and rounding, as Segment does. */
-export const DEFAULT_MAX_BATCH_BYTES = 480_000;
+export const DEFAULT_MAX_BATCH_BYTES = DEFAULT_BATCH.maxBytes;
 
 /** When {@link batchOperations} closes a batch. */
-export interface BatchOperationsOptions {
+export interface BatchOperationsOptions<S = unknown> {
   /** Largest serialized `{"batch":[...]}` request body, in UTF-8 bytes. @defaultValue {@link DEFAULT_MAX_BATCH_BYTES} (480_000) */
   readonly maxBytes?: number;
   /** Most operations in one batch. @defaultValue 1000 */
@@ -19,7 +21,16 @@ export interface BatchOperationsOptions {
   readonly maxWaitMs?: number;
   /** Timers of `maxWaitMs`. @defaultValue asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * Told, at once, about an envelope too large to fit a request even alone, as a `batch_too_large`
+   * rejected outcome; the envelope is not batched. `deliver` checks sizes before batching, so this is for
+   * standalone use. @defaultValue none: such an envelope errors the stream with an {@link OperationTooLargeError}
+   */
+  readonly onRejected?: (outcome: RejectedOutcome<S>) => void;
 }
+
+/** {@link BatchOperationsOptions} with every default filled in and every value checked. */
+export type NormalizedBatchOptions<S = unknown> = Required<Omit<BatchOperationsOptions<S>, 'onRejected'>> & Pick<BatchOperationsOptions<S>, 'onRejected'>;
 
 /**
  * Groups envelopes into batches bounded by request bytes, operation count and waiting time.
@@ -28,27 +39,28 @@ export interface BatchOperationsOptions {
  *
  * The batch is closed before an envelope that would push the request over `maxBytes` (so every batch
  * fits), when it holds `maxOperations`, or `maxWaitMs` after its first envelope; what is left is sent
- * when the source completes. Each batch's `bytes` is the exact request size. An envelope too large to
- * fit even alone becomes a `batch_too_large` rejected outcome at once, without disturbing the batch being
- * filled. Errors pass through and drop the unsent batch, whose envelopes the source has not acknowledged.
+ * when the source completes. Each batch's `bytes` is the exact request size. Only batches come out: an
+ * envelope too large to fit even alone goes to `onRejected` as a `batch_too_large` rejected outcome at
+ * once, without disturbing the batch being filled. Errors pass through and drop the unsent batch, whose
+ * envelopes the source has not acknowledged.
  *
  * @param options - see {@link BatchOperationsOptions}; validated when the operator is created
  *
  * @example
  * ```ts
  * envelopes$.pipe(
- *   batchOperations({ maxOperations: 500, maxWaitMs: 100 }),
- *   // Batch | RejectedOutcome: rejected outcomes flow on to the outcome stream
+ *   batchOperations({ maxOperations: 500, maxWaitMs: 100, onRejected: (outcome) => rejections.next(outcome) }),
+ *   sendBatches(transport),
  * );
  * ```
  *
  * @see {@link batchRequestBytes}
  */
-export function batchOperations<S>(options: BatchOperationsOptions = {}): OperatorFunction<Envelope<S>, Batch<S> | RejectedOutcome<S>> {
-  const { maxBytes, maxOperations, maxWaitMs, scheduler } = normalize(options);
+export function batchOperations<S>(options: BatchOperationsOptions<S> = {}): OperatorFunction<Envelope<S>, Batch<S>> {
+  const { maxBytes, maxOperations, maxWaitMs, scheduler, onRejected } = normalizeBatchOptions(options);
 
   return (source) =>
-    new Observable<Batch<S> | RejectedOutcome<S>>((subscriber) => {
+    new Observable<Batch<S>>((subscriber) => {
       let buffer: Envelope<S>[] = [];
       let bufferBytes = BATCH_ENVELOPE_OVERHEAD_BYTES;
       let deadline: Subscription | undefined;
@@ -71,10 +83,11 @@ export function batchOperations<S>(options: BatchOperationsOptions = {}): Operat
           // a synchronous source keeps emitting after the consumer has gone (our teardown only runs once
           // `subscribe` returns): buffering those values would schedule deadlines for nothing
           if (subscriber.closed) return;
-          const alone = batchRequestBytes([envelope.bytes]);
-          if (alone > maxBytes) {
-            subscriber.next(rejected(envelope, tooLarge(envelope.bytes, alone, maxBytes)));
-            return;
+          const rejection = tooLargeToBatch(envelope, maxBytes);
+          if (rejection) {
+            if (onRejected) return onRejected(rejected(envelope, rejection));
+            clear();
+            return subscriber.error(new OperationTooLargeError(rejection.message));
           }
           // +1 for the comma before it
           if (buffer.length > 0 && bufferBytes + 1 + envelope.bytes > maxBytes) {
@@ -104,22 +117,27 @@ export function batchOperations<S>(options: BatchOperationsOptions = {}): Operat
     });
 }
 
-function tooLarge(bytes: number, requestBytes: number, maxBytes: number) {
+/** The `batch_too_large` rejection of an envelope too large for a request of `maxBytes` even alone, or `undefined` when it fits. */
+export function tooLargeToBatch(envelope: Envelope<unknown>, maxBytes: number): Rejection | undefined {
+  const requestBytes = batchRequestBytes([envelope.bytes]);
+  if (requestBytes <= maxBytes) return undefined;
   return {
     reason: 'batch_too_large',
     field: 'operation',
-    message: `the operation is ${bytes} bytes; a batch request holding only it would be ${requestBytes} bytes, over the ${maxBytes}-byte limit`,
+    message: `the operation is ${envelope.bytes} bytes; a batch request holding only it would be ${requestBytes} bytes, over the ${maxBytes}-byte limit`,
     origin: 'local',
-  } as const;
+  };
 }
 
-function normalize(options: BatchOperationsOptions): Required<BatchOperationsOptions> {
-  const { maxBytes = DEFAULT_MAX_BATCH_BYTES, maxOperations = 1000, maxWaitMs = 250, scheduler = asyncScheduler } = options;
+/** Fills in the defaults of {@link BatchOperationsOptions} and checks every value, naming the first bad one. */
+export function normalizeBatchOptions<S>(options: BatchOperationsOptions<S>): NormalizedBatchOptions<S> {
+  const { maxBytes = DEFAULT_BATCH.maxBytes, maxOperations = DEFAULT_BATCH.maxOperations, maxWaitMs = DEFAULT_BATCH.maxWaitMs, scheduler = asyncScheduler, onRejected } = options;
   // below this not even an empty operation `{}` would fit
   const minBytes = BATCH_ENVELOPE_OVERHEAD_BYTES + 2;
-  if (!Number.isInteger(maxBytes) || maxBytes < minBytes) throw new InvalidOptionError('maxBytes', `an integer number of bytes ≥ ${minBytes}`, maxBytes);
-  if (!Number.isInteger(maxOperations) || maxOperations < 1) throw new InvalidOptionError('maxOperations', 'an integer ≥ 1', maxOperations);
-  if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw new InvalidOptionError('maxWaitMs', 'a finite number of ms ≥ 0', maxWaitMs);
-  if (typeof scheduler.schedule !== 'function') throw new InvalidOptionError('scheduler', 'an RxJS SchedulerLike', typeof scheduler);
-  return { maxBytes, maxOperations, maxWaitMs, scheduler };
+  if (!Number.isInteger(maxBytes) || maxBytes < minBytes) throw ConfigurationError.option('maxBytes', `an integer number of bytes ≥ ${minBytes}`, maxBytes);
+  integerAtLeast('maxOperations', maxOperations, 1);
+  if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) throw ConfigurationError.option('maxWaitMs', 'a finite number of ms ≥ 0', maxWaitMs);
+  schedulerOption('scheduler', scheduler);
+  if (onRejected !== undefined && typeof onRejected !== 'function') throw ConfigurationError.option('onRejected', 'a function', typeof onRejected);
+  return { maxBytes, maxOperations, maxWaitMs, scheduler, ...(onRejected && { onRejected }) };
 }

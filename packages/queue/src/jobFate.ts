@@ -1,4 +1,4 @@
-import { TransportError, type Outcome } from '@cioscale/core';
+import { codeOf, type Outcome } from '@cioscale/core';
 import type { Job } from 'bullmq';
 import type { DeadLetter, DeadLetterRecord } from './deadLetter.js';
 import type { OperationJobData } from './jobData.js';
@@ -21,7 +21,7 @@ export type Verdict =
  * Decides a job's fate from its outcome, writing the dead letter first when the job will not be tried
  * again — so a crash between the two leaves the job to be retried, never lost.
  */
-export async function settle(outcome: Outcome<Pending>, job: Job<OperationJobData>, deadLetter: DeadLetter): Promise<Verdict> {
+export async function decideJobFate(outcome: Outcome<Pending>, job: Job<OperationJobData>, deadLetter: DeadLetter): Promise<Verdict> {
   if (outcome.status === 'delivered') return { kind: 'completed' };
   const attempts = job.attemptsMade + 1;
   const base = { id: job.data.id, workspace: job.data.workspace, operation: job.data.operation, producedAt: job.data.producedAt, attempts, deadAt: Date.now() };
@@ -39,11 +39,17 @@ export async function settle(outcome: Outcome<Pending>, job: Job<OperationJobDat
     return { kind: 'rejected', message: `${rejection.reason}: ${rejection.message}` };
   }
   const { error } = outcome;
-  const cause = error.cause instanceof TransportError ? error.cause : error instanceof TransportError ? error : undefined;
+  // by code, not class: the transport may have been built against another copy of @cioscale/core
+  const last = codeOf(error) === 'CIO_TRANSPORT_RATE_LIMITED' ? error : error.cause;
   // 429s past the pipeline's own retries: pause the queue for the whole fleet; the job keeps its attempts
-  if (cause?.kind === 'rate_limited') return { kind: 'rate_limited', pauseMs: Math.max(1_000, cause.retryAfterMs ?? 5_000) };
+  if (codeOf(last) === 'CIO_TRANSPORT_RATE_LIMITED') return { kind: 'rate_limited', pauseMs: Math.max(1_000, retryAfterMsAsSent(last) ?? 5_000) };
   if (attempts >= (job.opts.attempts ?? 1)) {
-    await deadLetter.add({ ...base, status: 'failed', reason: (error as { code?: string }).code ?? error.name, message: error.message });
+    await deadLetter.add({ ...base, status: 'failed', reason: codeOf(error) ?? error.name, message: error.message });
   }
   return { kind: 'failed', error };
+}
+
+function retryAfterMsAsSent(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof value === 'number' ? value : undefined;
 }

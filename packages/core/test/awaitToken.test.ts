@@ -1,8 +1,8 @@
 import { EMPTY, firstValueFrom, of, toArray } from 'rxjs';
 import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { CioscaleError } from '../src/errors.js';
-import { throttle } from '../src/operators/throttle.js';
+import { TokenSourceEmptyError } from '../src/errors.js';
+import { awaitToken } from '../src/operators/awaitToken.js';
 import { TokenBucket } from '../src/tokenBucket.js';
 import type { TokenSource } from '../src/tokenSource.js';
 import { newTestScheduler } from './timeHelpers.js';
@@ -18,13 +18,13 @@ function scriptedSource(grants: Observable<unknown>[]): TokenSource {
   };
 }
 
-describe('throttle', () => {
+describe('awaitToken', () => {
   it('releases values at the bucket rate, completing after the last one', () => {
     const scheduler = newTestScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('abc|');
       const bucket = new TokenBucket({ rate: 10, burst: 1, scheduler });
-      expectObservable(source.pipe(throttle(bucket))).toBe('a 99ms b 99ms (c|)');
+      expectObservable(source.pipe(awaitToken(bucket))).toBe('a 99ms b 99ms (c|)');
       expectSubscriptions(source.subscriptions).toBe('^--!');
     });
   });
@@ -33,7 +33,7 @@ describe('throttle', () => {
     newTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const grants = [cold('30ms g|'), cold('g|'), cold('10ms g|')];
       const source = cold('abc|');
-      expectObservable(source.pipe(throttle(scriptedSource(grants)))).toBe('30ms (ab) 6ms (c|)');
+      expectObservable(source.pipe(awaitToken(scriptedSource(grants)))).toBe('30ms (ab) 6ms (c|)');
       // one token per value, each asked for only after the previous value was released
       expectSubscriptions(grants[0]!.subscriptions).toBe('^ 29ms !');
       expectSubscriptions(grants[1]!.subscriptions).toBe('30ms (^!)');
@@ -47,7 +47,7 @@ describe('throttle', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const bucket = new TokenBucket({ rate: 10, burst: 1, scheduler });
       const error = new Error('source failed');
-      expectObservable(cold('ab#', undefined, error).pipe(throttle(bucket))).toBe('a-#', { a: 'a' }, error);
+      expectObservable(cold('ab#', undefined, error).pipe(awaitToken(bucket))).toBe('a-#', { a: 'a' }, error);
       scheduler.schedule(() => tokens.push(bucket.state().tokens), 3);
     });
     // a took the only token; b's reservation was returned at 2 ms; 3 ms of refill on top
@@ -58,7 +58,7 @@ describe('throttle', () => {
     newTestScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
       const grants = [cold('50ms g|'), cold('50ms g|')];
       const source = hot('ab');
-      expectObservable(source.pipe(throttle(scriptedSource(grants))), '^ 69ms !').toBe('50ms a');
+      expectObservable(source.pipe(awaitToken(scriptedSource(grants))), '^ 69ms !').toBe('50ms a');
       expectSubscriptions(source.subscriptions).toBe('^ 69ms !');
       expectSubscriptions(grants[1]!.subscriptions).toBe('50ms ^ 19ms !');
     });
@@ -66,13 +66,13 @@ describe('throttle', () => {
 
   it('fails instead of dropping a value when the token source completes without a grant', () => {
     newTestScheduler().run(({ cold, expectObservable }) => {
-      const result = cold('a|').pipe(throttle(scriptedSource([])));
-      expectObservable(result).toBe('#', undefined, new CioscaleError('CIO_TOKEN_SOURCE_EMPTY', 'the token source completed without granting a token'));
+      const result = cold('a|').pipe(awaitToken(scriptedSource([])));
+      expectObservable(result).toBe('#', undefined, new TokenSourceEmptyError());
     });
   });
 
   it('accepts a promise-based token source (e.g. a Redis round trip)', async () => {
     const source: TokenSource = { ...scriptedSource([]), take: () => Promise.resolve(true) };
-    await expect(firstValueFrom(of(1, 2, 3).pipe(throttle(source), toArray()))).resolves.toEqual([1, 2, 3]);
+    await expect(firstValueFrom(of(1, 2, 3).pipe(awaitToken(source), toArray()))).resolves.toEqual([1, 2, 3]);
   });
 });

@@ -1,6 +1,6 @@
 import { concatMap, from, map, take, throwIfEmpty } from 'rxjs';
 import type { MonoTypeOperatorFunction } from 'rxjs';
-import { CioscaleError } from '../errors.js';
+import { TokenSourceEmptyError } from '../errors.js';
 import type { TokenSource } from '../tokenSource.js';
 
 /**
@@ -13,24 +13,24 @@ import type { TokenSource } from '../tokenSource.js';
  * Completion is forwarded after the last value is released; errors pass through at once; unsubscribing
  * abandons the pending wait (a {@link TokenBucket} then gives the reserved token back).
  *
- * Not RxJS's own `throttle`, which drops values; this one never drops.
+ * Unlike RxJS's `throttle`, which drops values, this one never drops: it waits.
  *
  * @param tokenSource - the workspace budget, in-process ({@link TokenBucket}) or shared (Redis)
  *
  * @example
  * ```ts
- * const bucket = new TokenBucket({ rate: 100, burst: 10 });
- * batches$.pipe(throttle(bucket), concatMap((batch) => send(batch)));
+ * const bucket = new TokenBucket(DEFAULT_BUDGET);
+ * batches$.pipe(awaitToken(bucket), concatMap((batch) => send(batch)));
  * ```
  *
  * @see {@link TokenSource}
  */
-export function throttle<T>(tokenSource: TokenSource): MonoTypeOperatorFunction<T> {
+export function awaitToken<T>(tokenSource: TokenSource): MonoTypeOperatorFunction<T> {
   return concatMap((value: T) =>
     from(tokenSource.take()).pipe(
       take(1),
       // a source that completes without a grant would silently lose the value, and with it an outcome
-      throwIfEmpty(() => new CioscaleError('CIO_TOKEN_SOURCE_EMPTY', 'the token source completed without granting a token')),
+      throwIfEmpty(() => new TokenSourceEmptyError()),
       map(() => value),
     ),
   );
