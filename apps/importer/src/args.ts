@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
+import { ConfigurationError, DEFAULT_BUDGET, DEFAULT_RETRY } from '@cioscale/core';
 import { isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDelimiter, parseEncoding } from './inputFormat.js';
@@ -38,11 +38,11 @@ function program(): Command {
     .option('--allow-reserved <names>', 'send these reserved Customer.io attributes anyway (comma-separated: _update, _timestamp, cio_id, anonymous_id, id)')
     .option('--mapping <file>', 'JSON mapping: kind, renames, types, ignored columns, event columns')
     .addOption(new Option('--kind <kind>', 'people or events (overrides the mapping file)').choices(['people', 'events']))
-    .option('--rate <req/s>', 'request budget [CIO_RATE_LIMIT] (default 100)', positive)
+    .option('--rate <req/s>', `request budget [CIO_RATE_LIMIT] (default ${DEFAULT_BUDGET.rate})`, positive)
     .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
     .option('--batch-size <n>', 'cap on operations per batch request (default: none; requests are filled to 480 KB)', integer(1))
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
-    .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), 8)
+    .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), DEFAULT_RETRY.maxAttempts)
     .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
     .option('--limit <n>', 'import at most n data rows', integer(1))
     .option('--dry-run', 'map and validate every row, send nothing, print the impact report', false)

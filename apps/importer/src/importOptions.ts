@@ -15,7 +15,7 @@ export interface ImportOptions {
   /** `--allow-reserved`: reserved Customer.io attribute names to send anyway. @defaultValue none */
   readonly allowReserved: readonly string[];
   readonly target: TargetOptions;
-  /** Request budget, requests/s. @defaultValue 100 */
+  /** Request budget, requests/s. @defaultValue `CIO_RATE_LIMIT`, else core's `DEFAULT_BUDGET.rate` */
   readonly rate: number;
   /** Requests in flight (and keep-alive sockets). @defaultValue 8 */
   readonly concurrency: number;
@@ -24,7 +24,7 @@ export interface ImportOptions {
    * body) either way; this only caps the count. @defaultValue no cap
    */
   readonly batchSize: number | undefined;
-  /** Attempts per request before its rows count as failed and the import stops. @defaultValue 8 */
+  /** Attempts per request before its rows count as failed and the import stops. @defaultValue core's `DEFAULT_RETRY.maxAttempts` */
   readonly maxAttempts: number;
   /** Per-request timeout, ms. @defaultValue 10_000 */
   readonly timeoutMs: number;

@@ -1,4 +1,4 @@
-import { createPullSource, DEFAULT_MAX_BATCH_BYTES, deliver, type DeliverOptions, type Envelope } from '@cioscale/core';
+import { createPullSource, DEFAULT_BATCH, deliver, type DeliverOptions, type Envelope } from '@cioscale/core';
 import { connect, EMPTY, filter, map, merge, Observable } from 'rxjs';
 import type { CsvRow, CsvSource } from './csvSource.js';
 import type { RowLedger } from './rowLedger.js';
@@ -41,10 +41,10 @@ export interface RowFlow {
  */
 export function createRowFlow(options: RowFlowOptions): RowFlow {
   const { csv, planner, ledger, delivery } = options;
-  const window = (options.concurrency + 2) * DEFAULT_MAX_BATCH_BYTES;
+  const window = (options.concurrency + 2) * DEFAULT_BATCH.maxBytes;
   // a capped request holds fewer rows than its bytes allow, so a row weighs at least its share of one; but
   // never more than a thousandth of the window: at least 1,000 rows are read ahead, as always
-  const floor = options.maxOperations !== undefined ? Math.min(Math.ceil(DEFAULT_MAX_BATCH_BYTES / options.maxOperations), Math.ceil(window / MIN_WINDOW_ROWS)) : 1;
+  const floor = options.maxOperations !== undefined ? Math.min(Math.ceil(DEFAULT_BATCH.maxBytes / options.maxOperations), Math.ceil(window / MIN_WINDOW_ROWS)) : 1;
   // a JSON operation spells out every column name, plus quotes, a colon, a comma and the envelope fields
   const overhead = csv.header.reduce((sum, name) => sum + name.length + 6, 64);
   const weigh = (row: CsvRow): number => {
