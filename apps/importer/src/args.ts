@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
-import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
+import { ConfigurationError, DEFAULT_BUDGET, DEFAULT_RETRY } from '@cioscale/core';
 import { isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseDelimiter, parseEncoding } from './inputFormat.js';
 import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
+import { parseAllowReserved } from './reservedNames.js';
 import type { TargetOptions } from './target.js';
-import type { ImportOptions } from './types.js';
+import type { ImportOptions } from './importOptions.js';
 
 /** What the command line asks for. */
 export interface CliRequest {
@@ -31,16 +33,20 @@ function program(): Command {
     .description('Import a CSV of people or events into Customer.io (or, without credentials, into an embedded emulator).')
     .argument('<file>', 'CSV file with a header row')
     .option('--id-column <name>', 'identifier column of a people import; "email" identifies by email', 'id')
+    .option('--encoding <name>', 'encoding of the file, e.g. latin1, windows-1252, utf-16le (default: a byte-order mark, else UTF-8, checked)')
+    .option('--delimiter <char>', 'cell delimiter: , ; tab or | (default: detected from the header line)')
+    .option('--allow-reserved <names>', 'send these reserved Customer.io attributes anyway (comma-separated: _update, _timestamp, cio_id, anonymous_id, id)')
     .option('--mapping <file>', 'JSON mapping: kind, renames, types, ignored columns, event columns')
     .addOption(new Option('--kind <kind>', 'people or events (overrides the mapping file)').choices(['people', 'events']))
-    .option('--rate <req/s>', 'request budget [CIO_RATE_LIMIT] (default 100)', positive)
+    .option('--rate <req/s>', `request budget [CIO_RATE_LIMIT] (default ${DEFAULT_BUDGET.rate})`, positive)
     .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
-    .option('--batch-size <n>', 'most operations per batch request', integer(1), 1000)
+    .option('--batch-size <n>', 'cap on operations per batch request (default: none; requests are filled to 480 KB)', integer(1))
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
-    .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), 8)
+    .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), DEFAULT_RETRY.maxAttempts)
     .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
     .option('--limit <n>', 'import at most n data rows', integer(1))
-    .option('--dry-run', 'map and validate every row, send nothing', false)
+    .option('--dry-run', 'map and validate every row, send nothing, print the impact report', false)
+    .option('--no-recent-events', "reject events dated within Customer.io's 72-hour campaign window (or without a timestamp) instead of sending them")
     .option('--resume', 'continue after the last checkpoint', false)
     .option('--diff', 'send only rows that are new or changed since the last --diff run', false)
     .option('--state-dir <dir>', 'folder of the checkpoint and diff store (default: .cioscale/ next to the file)')
@@ -65,9 +71,16 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
     throw fromCommander(error as Error);
   }
   const flags = command.opts<Record<string, unknown>>();
-  const file = resolve(command.args[0] as string);
+  const from = userDirectory(env);
+  const file = resolve(from, command.args[0] as string);
+  const path = (flag: string): string | undefined => (typeof flags[flag] === 'string' ? resolve(from, flags[flag]) : undefined);
+  const encoding = typeof flags['encoding'] === 'string' ? parseEncoding(flags['encoding']) : undefined;
+  const delimiter = typeof flags['delimiter'] === 'string' ? (parseDelimiter(flags['delimiter']), flags['delimiter']) : undefined;
+  const allowReserved = typeof flags['allowReserved'] === 'string' ? parseAllowReserved(flags['allowReserved']) : [];
+  checkTrackUrl(env['CIO_TRACK_URL']);
   const cio = readCustomerioEnv(env);
-  const mapping = typeof flags['mapping'] === 'string' ? await loadMapping(flags['mapping']) : DEFAULT_MAPPING;
+  const mappingPath = path('mapping');
+  const mapping = mappingPath !== undefined ? await loadMapping(mappingPath) : DEFAULT_MAPPING;
   const kind = (flags['kind'] as ImportKind | undefined) ?? mapping.kind;
   const region = (flags['region'] as Region | undefined) ?? cio.region ?? 'us';
   if (!isRegion(region)) throw new ConfigurationError('--region', 'us or eu', JSON.stringify(region));
@@ -79,18 +92,22 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       file,
       mapping: { ...mapping, kind },
       idColumn: explicitId ? (flags['idColumn'] as string) : (mapping.idColumn ?? 'id'),
+      encoding,
+      delimiter,
+      allowReserved,
       target: targetOf(cio, region),
       rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? DEFAULT_BUDGET.rate,
       concurrency: flags['concurrency'] as number,
-      batchSize: flags['batchSize'] as number,
+      batchSize: flags['batchSize'] as number | undefined,
       timeoutMs: flags['timeout'] as number,
       maxAttempts: flags['maxAttempts'] as number,
       limit: flags['limit'] as number | undefined,
       dryRun: flags['dryRun'] === true,
+      refuseRecentEvents: flags['recentEvents'] === false,
       resume: flags['resume'] === true,
       diff: flags['diff'] === true,
-      stateDir: flags['stateDir'] as string | undefined,
-      failedPath: flags['failed'] as string | undefined,
+      stateDir: path('stateDir'),
+      failedPath: path('failed'),
       graceMs: flags['grace'] as number,
     },
   };
@@ -114,4 +131,42 @@ function targetOf(cio: ReturnType<typeof readCustomerioEnv>, region: Region): Ta
   if (cio.apiKey !== undefined) throw new ConfigurationError('CUSTOMERIO_SITE_ID', 'set with CUSTOMERIO_TRACK_API_KEY (set both, or neither to use the embedded emulator)', '(unset)');
   if (cio.trackUrl !== undefined) throw new ConfigurationError('CIO_TRACK_URL', 'set only with CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY', '(set without them)');
   return { kind: 'embedded' };
+}
+
+/**
+ * The folder the user ran the command in. `pnpm run import` runs scripts at the repository root and
+ * keeps the user's folder in `INIT_CWD`; a path the user typed is relative to where they typed it. Only
+ * the `import` script's `INIT_CWD` is trusted: one inherited from another script (a benchmark, a test
+ * run) says nothing about this command.
+ */
+export function userDirectory(env: NodeJS.ProcessEnv): string {
+  return env['npm_lifecycle_event'] === 'import' && env['INIT_CWD'] ? env['INIT_CWD'] : process.cwd();
+}
+
+/**
+ * Checks `CIO_TRACK_URL` before the customerio package does, to show the whole value (with any credentials
+ * masked) and the likely fix: `localhost:4100` parses as a URL whose scheme is `localhost:`.
+ */
+function checkTrackUrl(text: string | undefined): void {
+  const value = text?.trim();
+  if (value === undefined || value === '') return;
+  const shown = JSON.stringify(maskUrl(value));
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    const guess = /^[\w.-]+:\d+/.test(value) || !value.includes('://') ? ` (did you mean "http://${maskUrl(value)}"?)` : '';
+    throw new ConfigurationError('CIO_TRACK_URL', 'an http:// or https:// URL such as http://127.0.0.1:4100', `${shown}${guess}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigurationError('CIO_TRACK_URL', 'a URL without credentials (they go in CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY)', shown);
+  }
+}
+
+/** A URL with its user info and query values replaced by `***`: they may hold a key. */
+export function maskUrl(text: string): string {
+  return text.replace(/^([a-z][\w+.-]*:\/\/)[^/@]*@/i, '$1***@').replace(/([?&][^=&#]+=)[^&#]*/g, '$1***');
 }

@@ -31,9 +31,9 @@ export function statePaths(input: string, stateDir?: string): StatePaths {
 }
 
 /** Identity of the input as a checkpoint records it. */
-export function fileIdentity(input: string): Checkpoint['file'] {
+export function fileIdentity(input: string): Checkpoint['file'] & { readonly directory: boolean } {
   const stats = statSync(input);
-  return { path: resolve(input), size: stats.size, mtimeMs: Math.floor(stats.mtimeMs) };
+  return { path: resolve(input), size: stats.size, mtimeMs: Math.floor(stats.mtimeMs), directory: stats.isDirectory() };
 }
 
 /** Reads a checkpoint, or `undefined` when there is none. @throws {@link CheckpointError} when it is unreadable */

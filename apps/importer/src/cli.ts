@@ -5,14 +5,14 @@
  */
 import { codeOf } from '@cioscale/core';
 import { CommanderError } from 'commander';
-import { parseCli, type CliRequest } from './args.js';
+import { parseCli, userDirectory, type CliRequest } from './args.js';
 import { ImportError } from './errors.js';
 import { EXIT_CODES } from './exitCodes.js';
 import { tuneHeapForStreaming } from './heapTuning.js';
 import { plainReporter } from './plainReporter.js';
 import { startImport } from './runImport.js';
-import { EMBEDDED_NOTICE, exitCodeOf, humanSummary, jsonSummary } from './summary.js';
-import type { ProgressReporter } from './types.js';
+import { exitCodeOf, humanSummary, jsonSummary } from './summary.js';
+import type { ProgressReporter } from './progress.js';
 
 async function main(): Promise<number> {
   tuneHeapForStreaming();
@@ -32,9 +32,6 @@ async function main(): Promise<number> {
   const write = (text: string): void => void human.write(text);
   const reporter = await chooseReporter(request, human, write);
 
-  if (options.target.kind === 'embedded' && !options.dryRun) reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
-  if (options.dryRun) reporter.notice('dry run: rows are mapped and validated; nothing is sent');
-
   const run = startImport(options, reporter);
   let signals = 0;
   const onSignal = (): void => {
@@ -50,7 +47,7 @@ async function main(): Promise<number> {
   process.off('SIGTERM', onSignal);
   reporter.stop();
   // a fatal reason goes to stderr whatever the mode, so scripts see it
-  (summary.status === 'fatal' ? process.stderr : human).write(humanSummary(summary, options.file));
+  (summary.status === 'fatal' ? process.stderr : human).write(humanSummary(summary, options.file, userDirectory(process.env)));
   if (request.json) process.stdout.write(`${jsonSummary(summary)}\n`);
   return exitCodeOf(summary);
 }

@@ -18,8 +18,9 @@ const EPOCH = /^\d{9,13}(?:\.\d+)?$/;
 /**
  * The value of one non-empty cell.
  *
- * `auto` turns `true`/`false` into booleans and plain decimal numbers into numbers, and leaves the rest
- * as text: a zip code `02134` or a long account number must not lose digits.
+ * `auto` turns `true`/`false` in any case (spreadsheets write `TRUE`/`FALSE`) into booleans and plain
+ * decimal numbers into numbers, and leaves the rest as text: a zip code `02134` or a long account number
+ * must not lose digits.
  *
  * @throws {@link CellError} when the text does not fit an explicit type
  */
@@ -28,7 +29,10 @@ export function convertCell(text: string, type: ColumnType, column: string): Att
     case 'string':
       return text;
     case 'auto':
-      if (text === 'true' || text === 'false') return text === 'true';
+      if (text.length === 4 || text.length === 5) {
+        const lower = text.toLowerCase();
+        if (lower === 'true' || lower === 'false') return lower === 'true';
+      }
       return NUMBER.test(text) ? Number(text) : text;
     case 'number': {
       const value = Number(text.trim());

@@ -1,7 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import { ImportFileError } from './errors.js';
+import { parse, type Options } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { ImportError, ImportFileError } from './errors.js';
+import { fileProblem } from './fileProblem.js';
+import type { InputFormat } from './inputFormat.js';
+import { Utf8Check } from './utf8Check.js';
 
 /** One data row: its 1-based number among the data rows (the header is not counted) and its cells. */
 export interface CsvRow {
@@ -32,13 +36,19 @@ export interface CsvSourceOptions {
   readonly skip?: number;
   /** Emit at most this many data rows (counted from row 1, skipped rows included). @defaultValue no limit */
   readonly limit?: number;
+  /** Encoding and delimiter (see `detectInputFormat`). @defaultValue strict UTF-8, comma */
+  readonly format?: Pick<InputFormat, 'encoding' | 'delimiter'>;
 }
 
 /** Most rows in one chunk; the parser holds about one 64 KiB read (~450 rows of a typical users file). */
 export const MAX_CHUNK_ROWS = 1024;
 
+const UTF8_COMMA: Pick<InputFormat, 'encoding' | 'delimiter'> = { encoding: 'utf-8', delimiter: ',' };
+
 /**
- * Streams a CSV file with csv-parse: UTF-8 with or without BOM, CRLF or LF, quoted fields with commas
+ * Streams a CSV file with csv-parse: strict UTF-8 (with or without BOM) or any encoding iconv-lite
+ * decodes, any delimiter of `,` `;` tab `|`, any mix of LF, CRLF and CR line endings (a CRLF header
+ * followed by LF rows must not merge rows, nor leave `\r` in values), quoted fields with delimiters
  * and newlines, a header row. Rows are parsed as the consumer asks for them, so a file of any size
  * costs the same memory. A row with the wrong number of cells is still emitted: the mapper rejects
  * it into the failed-rows file instead of stopping the import.
@@ -46,17 +56,17 @@ export const MAX_CHUNK_ROWS = 1024;
  * Records are taken with `read()` in a loop on `'readable'` rather than through the stream's async
  * iterator, which costs a promise and several stream calls per row — at a million rows, a second or more.
  *
- * @throws {@link ImportFileError} (`CIO_IMPORT_FILE`) when the file cannot be read or has no header
+ * @throws {@link ImportFileError} (`CIO_IMPORT_FILE`) when the file cannot be read, has no header or a quote is
+ * never closed (naming the line where that field starts)
+ * @throws {@link InputEncodingError} (`CIO_IMPORT_ENCODING`) at the first byte that is not UTF-8 (naming its
+ * line and column)
  */
 export async function openCsv(path: string, options: CsvSourceOptions = {}): Promise<CsvSource> {
   const skip = options.skip ?? 0;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
-  const file = createReadStream(path);
-  // relax_quotes: a stray quote inside an unquoted field stays text instead of failing the whole import
-  const parser = file.pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }));
+  const format = options.format ?? UTF8_COMMA;
+  const { file, parser } = csvPipeline(path, format, {});
   let failure: unknown;
-  // pipe() does not forward the file's errors; every error must reach the reader, never crash the process
-  file.on('error', (error) => parser.destroy(error));
   parser.on('error', (error) => (failure ??= error));
 
   /** The next record, or `null` at the end of the file. */
@@ -64,7 +74,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
     for (;;) {
       // `errored` is set the moment the stream is destroyed with an error; the 'error' event comes a tick later
       const error = failure ?? parser.errored;
-      if (error) throw fileError(path, error);
+      if (error) throw await fileError(path, format, error);
       const record = parser.read() as string[] | null;
       if (record !== null) return record;
       if (parser.readableEnded || parser.destroyed) return null;
@@ -113,7 +123,8 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
     header,
     chunks: chunks(),
     get bytesRead() {
-      return parser.info.bytes;
+      // bytes of the file, not of the decoded text: progress is a share of the file's size
+      return file.bytesRead;
     },
     get stopped() {
       return stopped;
@@ -139,8 +150,46 @@ function readableOrEnd(stream: Readable): Promise<void> {
   });
 }
 
-function fileError(path: string, error: unknown): ImportFileError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const detail = code?.startsWith('E') && !code.startsWith('CSV') ? code : (error as Error).message;
-  return new ImportFileError(`cannot read ${path}: ${detail}`, { cause: error });
+/** File → decoder → csv-parse, with every stage's error forwarded to the parser (pipe() does not). */
+function csvPipeline(path: string, format: Pick<InputFormat, 'encoding' | 'delimiter'>, extra: Options) {
+  const file = createReadStream(path);
+  const text: NodeJS.ReadWriteStream = format.encoding === 'utf-8' ? new Utf8Check(path) : iconv.decodeStream(format.encoding);
+  const parser = parse({
+    bom: true,
+    delimiter: format.delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    relax_column_count: true,
+    // relax_quotes: a stray quote inside an unquoted field stays text instead of failing the whole import
+    relax_quotes: true,
+    skip_empty_lines: true,
+    ...extra,
+  });
+  file.pipe(text).pipe(parser);
+  // every error must reach the reader, never crash the process
+  file.on('error', (error) => parser.destroy(error));
+  text.on('error', (error) => parser.destroy(error));
+  return { file, parser };
+}
+
+async function fileError(path: string, format: Pick<InputFormat, 'encoding' | 'delimiter'>, error: unknown): Promise<ImportError> {
+  if (error instanceof ImportError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'CSV_QUOTE_NOT_CLOSED') {
+    const line = (await lastRecordLine(path, format)) + 1;
+    return new ImportFileError(`${path}: the quoted field starting on line ${line} is never closed (a missing " ends the file inside it)`, { cause: error });
+  }
+  if (code?.startsWith('E') && !code.startsWith('CSV')) return new ImportFileError(fileProblem(path, error), { cause: error });
+  return new ImportFileError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+}
+
+/** The line the last complete record ends on; parses the file again, which only an error path does. */
+async function lastRecordLine(path: string, format: Pick<InputFormat, 'encoding' | 'delimiter'>): Promise<number> {
+  const { parser } = csvPipeline(path, format, { info: true });
+  let line = 0;
+  try {
+    for await (const record of parser as AsyncIterable<{ info: { lines: number } }>) line = record.info.lines;
+  } catch {
+    // the same error again: `line` is where the last good record ended
+  }
+  return line;
 }

@@ -7,7 +7,7 @@ import { CioscaleError } from '@cioscale/core';
  */
 export abstract class ImportError extends CioscaleError {}
 
-/** The input file cannot be read, or has no header row. */
+/** The input file cannot be read, has no header row, or is not CSV (a quoted field is never closed). */
 export class ImportFileError extends ImportError {
   readonly code = 'CIO_IMPORT_FILE' as const;
 }
@@ -25,4 +25,17 @@ export class CheckpointError extends ImportError {
 /** The `--diff` store cannot be read or is damaged. */
 export class DiffStoreError extends ImportError {
   readonly code = 'CIO_IMPORT_DIFF' as const;
+}
+
+/** The input's bytes are not in the encoding it is read as: a byte that is not UTF-8, or UTF-16 without a byte-order mark. */
+export class InputEncodingError extends ImportError {
+  readonly code = 'CIO_IMPORT_ENCODING' as const;
+}
+
+/**
+ * The header cannot be imported as it is: a name appears twice, two columns would send one attribute, or a
+ * column has a reserved Customer.io name that `--allow-reserved`, `ignore` or `rename` must decide about.
+ */
+export class HeaderError extends ImportError {
+  readonly code = 'CIO_IMPORT_HEADER' as const;
 }

@@ -1,11 +1,13 @@
 import { closeSync, ftruncateSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseCell } from './cellChecks.js';
 import { ERROR_COLUMN } from './rowMapper.js';
 
 /**
  * The failed-rows CSV: the original header plus `cioscale_error`, one line per rejected or failed row,
- * in row order.
+ * in row order. A cell that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a `'` in front, so a
+ * spreadsheet opening the file shows it instead of running it; importing the file again removes that `'`.
  *
  * Lines are held until the watermark passes their row and then written synchronously, so at every
  * checkpoint the file holds exactly the failed rows below the watermark and its size can be recorded;
@@ -33,7 +35,7 @@ export class FailedRowsWriter {
     this.fd = openSync(path, resumeAtBytes === undefined ? 'w' : 'r+');
     if (resumeAtBytes === undefined || fstatSync(this.fd).size < resumeAtBytes || resumeAtBytes === 0) {
       ftruncateSync(this.fd, 0);
-      this.size = writeSync(this.fd, stringify([[...header, ERROR_COLUMN]]), 0);
+      this.size = writeSync(this.fd, stringify([[...header, ERROR_COLUMN].map(neutraliseCell)]), 0);
     } else {
       ftruncateSync(this.fd, resumeAtBytes);
       this.size = resumeAtBytes;
@@ -54,7 +56,7 @@ export class FailedRowsWriter {
   add(row: number, cells: readonly string[], reason: string): void {
     // a short row is padded so the reason stays in the cioscale_error column
     const padded = cells.length < this.width ? [...cells, ...new Array<string>(this.width - cells.length).fill('')] : cells;
-    this.waiting.set(row, stringify([[...padded, reason]]));
+    this.waiting.set(row, stringify([[...padded, reason].map(neutraliseCell)]));
   }
 
   /** The watermark passed `row`: write its line if it failed. */

@@ -1,6 +1,9 @@
 import { render } from 'ink';
 import { ImportProgress } from './components/ImportProgress.js';
-import type { ProgressReporter, ProgressSnapshot } from './types.js';
+import { settledRows, type ProgressReporter, type ProgressSnapshot } from './progress.js';
+
+/** Rates are measured over this long: one 500 ms step would show each burst of the token bucket. */
+const RATE_WINDOW_MS = 5000;
 
 /**
  * Progress as a live Ink view on a terminal, redrawn at most 10 times a second however fast rows go.
@@ -9,7 +12,7 @@ import type { ProgressReporter, ProgressSnapshot } from './types.js';
 export function inkReporter(stream: NodeJS.WriteStream): ProgressReporter {
   const notices: string[] = [];
   let snapshot: ProgressSnapshot | undefined;
-  let previous: ProgressSnapshot | undefined;
+  const recent: ProgressSnapshot[] = [];
   let rowsPerSecond = 0;
   let requestsPerSecond = 0;
   const view = () => <ImportProgress notices={[...notices]} snapshot={snapshot} rowsPerSecond={rowsPerSecond} requestsPerSecond={requestsPerSecond} />;
@@ -20,12 +23,15 @@ export function inkReporter(stream: NodeJS.WriteStream): ProgressReporter {
       instance.rerender(view());
     },
     update(next) {
-      if (previous && next.elapsedMs > previous.elapsedMs) {
-        const seconds = (next.elapsedMs - previous.elapsedMs) / 1000;
-        rowsPerSecond = (next.rows - previous.rows) / seconds;
-        requestsPerSecond = (next.requests - previous.requests) / seconds;
+      recent.push(next);
+      while (recent.length > 2 && next.elapsedMs - (recent[1] as ProgressSnapshot).elapsedMs >= RATE_WINDOW_MS) recent.shift();
+      const oldest = recent[0] as ProgressSnapshot;
+      if (next.elapsedMs > oldest.elapsedMs) {
+        const seconds = (next.elapsedMs - oldest.elapsedMs) / 1000;
+        rowsPerSecond = (settledRows(next) - settledRows(oldest)) / seconds;
+        requestsPerSecond = (next.requests - oldest.requests) / seconds;
       }
-      previous = snapshot = next;
+      snapshot = next;
       instance.rerender(view());
     },
     stop() {

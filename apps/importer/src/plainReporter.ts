@@ -1,4 +1,4 @@
-import type { ProgressReporter, ProgressSnapshot } from './types.js';
+import { settledRows, type ProgressReporter, type ProgressSnapshot } from './progress.js';
 
 /**
  * Progress as plain lines, for logs and pipes: one line every `everyMs`, never a cursor trick.
@@ -16,9 +16,15 @@ export function plainReporter(write: (line: string) => void, everyMs = 5000): Pr
   };
 }
 
-/** `12.0 s · 120,000 rows (40%) · 10,000 rows/s · 20 req · 0 429s · 0 retries`. */
+/**
+ * `12.0 s · delivered 120,000 of 130,000 read (40% of the file) · 10,000 rows/s · rejected 0 · 20 req · 0 429s · 0 retries`.
+ * The rate counts rows with an outcome: reading runs ahead of delivery by the read-ahead window.
+ */
 export function progressLine(s: ProgressSnapshot): string {
   const seconds = s.elapsedMs / 1000;
-  const rate = seconds > 0 ? Math.round(s.rows / seconds) : 0;
-  return `${seconds.toFixed(1)} s · ${s.rows.toLocaleString('en-US')} rows (${Math.round(s.fractionRead * 100)}%) · ${rate.toLocaleString('en-US')} rows/s · delivered ${s.delivered.toLocaleString('en-US')} · rejected ${s.rejected} · ${s.requests} req · ${s.rateLimited} 429s · ${s.retries} retries`;
+  const rate = seconds > 0 ? Math.round(settledRows(s) / seconds) : 0;
+  const fmt = (value: number): string => value.toLocaleString('en-US');
+  const skipped = s.skipped > 0 ? ` · skipped ${fmt(s.skipped)}` : '';
+  const valid = s.valid > 0 ? ` · valid ${fmt(s.valid)}` : '';
+  return `${seconds.toFixed(1)} s · delivered ${fmt(s.delivered)} of ${fmt(s.rows)} read (${Math.round(s.fractionRead * 100)}% of the file) · ${fmt(rate)} rows/s${valid}${skipped} · rejected ${fmt(s.rejected)} · ${s.requests} req · ${s.rateLimited} 429s · ${s.retries} retries`;
 }

@@ -1,16 +1,17 @@
 import { basename, join } from 'node:path';
-import { createPullSource, deliver, PipelineMetrics, TokenBucket, type Envelope } from '@cioscale/core';
-import { ignoreElements, Observable, type Subscription } from 'rxjs';
-import { fileIdentity, readCheckpoint, statePaths, writeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { openCsv, type CsvRow } from './csvSource.js';
+import { PipelineMetrics, TokenBucket } from '@cioscale/core';
+import type { Subscription } from 'rxjs';
+import { statePaths, writeCheckpoint } from './checkpoint.js';
 import { DiffStore } from './diffStore.js';
-import { CheckpointError, ImportFileError } from './errors.js';
 import { FailedRowsWriter } from './failedRows.js';
-import { RowHandler, type RowCounts, type RowRef, type RowSink } from './rowHandler.js';
-import { createRowMapper } from './rowMapper.js';
+import type { ImportOptions } from './importOptions.js';
+import { openInput, type OpenedInput } from './openInput.js';
+import type { ProgressReporter, ProgressSnapshot } from './progress.js';
+import { createRowFlow, type RowFlow } from './rowFlow.js';
+import { NO_IMPACT, NO_ROWS, RowLedger } from './rowLedger.js';
+import { RowPlanner } from './rowPlanner.js';
+import { EMBEDDED_NOTICE, type ImportStatus, type ImportSummary } from './summary.js';
 import { openTarget, type OpenTarget } from './target.js';
-import { Watermark } from './watermark.js';
-import type { ImportOptions, ImportStatus, ImportSummary, ProgressReporter, ProgressSnapshot } from './types.js';
 
 /** A running import. */
 export interface ImportRun {
@@ -24,9 +25,11 @@ const CHECKPOINT_EVERY_MS = 1000;
 const PROGRESS_EVERY_MS = 500;
 
 /**
- * Starts an import: CSV → rows → envelopes → core `deliver` → outcomes → checkpoint, failed rows, diff.
+ * Starts an import: the input is opened and checked, then rows flow one way — file → planner → core
+ * `deliver()` → the row ledger, which settles each row once (checkpoint watermark, failed-rows file, diff
+ * store, counts). The summary and the progress view are read from the ledger.
  *
- * Memory is bounded by the pull source's window (rows read and not yet settled), whatever the file size.
+ * Memory is bounded by the read-ahead window (rows read and not yet settled), whatever the file size.
  */
 export function startImport(options: ImportOptions, reporter: ProgressReporter): ImportRun {
   let stopRequested = false;
@@ -46,109 +49,97 @@ export function startImport(options: ImportOptions, reporter: ProgressReporter):
 
 async function run(options: ImportOptions, reporter: ProgressReporter, onStoppable: (stop: () => void) => void): Promise<ImportSummary> {
   const startedAt = Date.now();
-  const counts: RowCounts = { rows: 0, delivered: 0, rejected: 0, failed: 0, skipped: 0, valid: 0 };
   const bucket = new TokenBucket({ rate: options.rate });
   // the pipeline records into it; its snapshots show this bucket's budget
   const metrics = new PipelineMetrics(undefined, bucket);
   const paths = statePaths(options.file, options.stateDir);
-  const failedPath = options.failedPath ?? join(paths.dir, `${basename(options.file)}.failed.csv`);
   let target: OpenTarget | undefined;
-  let failed: FailedRowsWriter | undefined;
-  let resumedFrom = 0;
+  let failedRows: FailedRowsWriter | undefined;
+  let opened: OpenedInput | undefined;
+  let ledger: RowLedger | undefined;
+  let saveCheckpoint: ((complete: boolean) => void) | undefined;
   let targetName = options.dryRun ? 'dry-run' : options.target.kind === 'embedded' ? 'embedded-emulator' : '';
   const summary = (status: ImportStatus, error?: string): ImportSummary => {
-    const snapshot = metrics.snapshot();
+    const m = metrics.snapshot();
     return {
-      ...counts,
-      requests: snapshot.requests,
-      rateLimited: snapshot.rateLimited,
-      retries: snapshot.retries,
+      ...(ledger?.counts() ?? NO_ROWS),
+      requests: m.requests,
+      rateLimited: m.rateLimited,
+      retries: m.retries,
       durationMs: Date.now() - startedAt,
       target: targetName,
       status,
       dryRun: options.dryRun,
-      resumedFrom,
-      failedFile: failed && failed.count > 0 ? failed.path : undefined,
+      resumedFrom: opened?.resumed?.rowsDone ?? 0,
+      failedFile: failedRows && failedRows.count > 0 ? failedRows.path : undefined,
       checkpoint: options.dryRun ? undefined : paths.checkpoint,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       error,
+      input: opened?.input,
+      reserved: opened?.mapper.reserved ?? [],
+      rejectedByReason: ledger?.rejectedByReason() ?? {},
+      impact: ledger?.impact() ?? NO_IMPACT,
     };
   };
 
   try {
-    const identity = fileIdentityOrThrow(options.file);
-    const previous = options.dryRun ? undefined : readCheckpoint(paths.checkpoint);
-    const resumeFrom = resumePoint(options, previous, identity, reporter);
-    if (resumeFrom === 'complete') return summary('complete');
-    resumedFrom = resumeFrom?.rowsDone ?? 0;
-    const csv = await openCsv(options.file, { skip: resumedFrom, ...(options.limit !== undefined && { limit: options.limit }) });
-    const mapper = createRowMapper(csv.header, options.mapping, options.idColumn);
-    if (!options.dryRun) {
+    const input = await openInput(options, paths, reporter);
+    if (input === 'complete') return summary('complete');
+    opened = input;
+    const { csv, identity } = input;
+    if (options.dryRun) reporter.notice('dry run: rows are mapped and validated; nothing is sent');
+    else {
+      if (options.target.kind === 'embedded') reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
       target = await openTarget(options.target, options);
       targetName = target.name;
+      if (options.mapping.kind === 'events' && !options.refuseRecentEvents) {
+        reporter.notice("⚠ events dated within Customer.io's 72-hour window, or without a timestamp, can trigger campaigns: --dry-run counts them, --no-recent-events refuses them");
+      }
     }
-    failed = new FailedRowsWriter(failedPath, csv.header, resumeFrom?.failedBytes);
-    const writer = failed;
+    const writer = new FailedRowsWriter(options.failedPath ?? join(paths.dir, `${basename(options.file)}.failed.csv`), csv.header, input.resumed?.failedBytes);
+    failedRows = writer;
     const diff = options.diff ? loadDiff(paths.diff, targetName, reporter) : undefined;
-    // enough rows for every request in flight plus one batch being filled; more only costs memory
-    const highWaterMark = Math.max(options.batchSize * (options.concurrency + 2), 1000);
-    // rows come in chunks (one await per chunk); the window still counts rows, released one by one
-    const pull = createPullSource(csv.chunks, { highWaterMark, size: (chunk) => chunk.length });
-    const watermark = new Watermark(resumedFrom, (row) => writer.pass(row));
-    const sink: RowSink = {
-      finishRow(row, result, failure) {
-        counts[result] += 1;
-        if (failure) writer.add(row, failure.cells, failure.reason);
-        watermark.complete(row);
-        pull.release();
+    // the ledger gives window room back to the flow, which is built after it (the flow needs the ledger)
+    // eslint-disable-next-line prefer-const -- assigned once, below, but read by the closure above it
+    let flow: RowFlow | undefined;
+    const book = new RowLedger({
+      start: input.resumed?.rowsDone ?? 0,
+      failedRows: writer,
+      diff,
+      release: (ref) => flow?.release(ref),
+      onFailure: (_row, error) => {
+        reporter.notice(`delivery failed after retries (${error.message}); stopping`);
+        csv.stop();
       },
-      fail(row, error) {
-        counts.failed += 1;
-        if (firstFailure === undefined) {
-          firstFailure = { row, error };
-          reporter.notice(`delivery failed after retries (${error.message}); stopping`);
-          csv.stop();
-        }
+    });
+    ledger = book;
+    const planner = new RowPlanner(options.file, input.mapper, {
+      dryRun: options.dryRun,
+      diff,
+      refuseRecentEvents: options.refuseRecentEvents,
+      onFirstRecentEvent: (row) => reporter.notice(`⚠ row ${row} is the first recent event sent: it can trigger campaigns (the summary counts them)`),
+    });
+    flow = createRowFlow({
+      csv,
+      planner,
+      ledger: book,
+      concurrency: options.concurrency,
+      maxOperations: options.batchSize,
+      delivery: target && {
+        transport: target.transport.send,
+        tokenSource: bucket,
+        concurrency: options.concurrency,
+        metrics,
+        retry: { maxAttempts: options.maxAttempts },
       },
+    });
+    saveCheckpoint = (complete: boolean): void => {
+      if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete });
     };
-    let firstFailure: { row: number; error: Error } | undefined;
-    const handler = new RowHandler(options.file, mapper, sink, { dryRun: options.dryRun, diff });
-    const saveCheckpoint = (complete: boolean): void => {
-      if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: watermark.rows, failedBytes: writer.bytes, complete });
-    };
-
-    const envelopes$ = new Observable<Envelope<RowRef>>((subscriber) =>
-      pull.values.subscribe({
-        next: (chunk: CsvRow[]) => {
-          for (let i = 0; i < chunk.length; i++) {
-            if (csv.stopped) {
-              // rows of the chunk never emitted are never settled: give their room in the window back
-              pull.release(chunk.length - i);
-              return;
-            }
-            counts.rows += 1;
-            const envelope = handler.prepare(chunk[i] as CsvRow);
-            if (envelope) subscriber.next(envelope);
-          }
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      }),
-    );
-    const outcomes$ = target
-      ? deliver(envelopes$, {
-          transport: target.transport.send,
-          tokenSource: bucket,
-          concurrency: options.concurrency,
-          metrics,
-          batch: { maxOperations: options.batchSize, maxWaitMs: 100 },
-          retry: { maxAttempts: options.maxAttempts },
-        })
-      : // a dry run settles every row in prepare(); nothing reaches the network
-        envelopes$.pipe(ignoreElements());
-
+    const save = saveCheckpoint;
     const snapshot = (): ProgressSnapshot => {
       const m = metrics.snapshot();
+      const { pending: _inFlight, ...counts } = book.counts();
       return {
         elapsedMs: Date.now() - startedAt,
         ...counts,
@@ -159,7 +150,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
         fractionRead: identity.size > 0 ? Math.min(1, csv.bytesRead / identity.size) : 1,
       };
     };
-    const checkpointTimer = setInterval(() => saveCheckpoint(false), CHECKPOINT_EVERY_MS);
+
+    const checkpointTimer = setInterval(() => save(false), CHECKPOINT_EVERY_MS);
     const progressTimer = setInterval(() => reporter.update(snapshot()), PROGRESS_EVERY_MS);
     let subscription: Subscription | undefined;
     let interrupted = false;
@@ -177,8 +169,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
             resolve('interrupted');
           }, options.graceMs);
         });
-        subscription = outcomes$.subscribe({
-          next: (outcome) => handler.outcome(outcome),
+        subscription = flow.results.subscribe({
+          next: (result) => book.settle(result),
           error: (error: unknown) => {
             clearTimeout(graceTimer);
             reject(error);
@@ -195,49 +187,23 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       subscription?.unsubscribe();
     }
     reporter.update(snapshot());
-    if (firstFailure !== undefined) status = 'fatal';
-    saveCheckpoint(status === 'complete');
+    const failure = book.firstFailure;
+    if (failure !== undefined) status = 'fatal';
+    save(status === 'complete');
     if (diff && !options.dryRun) diff.save(paths.diff);
-    if (firstFailure === undefined) return summary(status);
+    if (failure === undefined) return summary(status);
     return summary(
       'fatal',
-      `${counts.failed} row(s) could not be delivered: ${firstFailure.error.message}; the checkpoint stops before row ${watermark.rows + 1}: run again with --resume to send them`,
+      `${book.counts().failed} row(s) could not be delivered: ${failure.error.message}; the checkpoint stops before row ${book.rowsDone + 1}: run again with --resume to send them`,
     );
   } catch (error) {
-    return summary('fatal', fatalReason(error));
+    // a fatal error part-way (an invalid byte, a broken quote): the rows settled before it stay done
+    saveCheckpoint?.(false);
+    return summary('fatal', error instanceof Error ? error.message : String(error));
   } finally {
-    failed?.close();
+    failedRows?.close();
     await target?.close();
   }
-}
-
-function fileIdentityOrThrow(file: string): Checkpoint['file'] {
-  try {
-    return fileIdentity(file);
-  } catch (error) {
-    throw new ImportFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/** The checkpoint to continue from, `complete` when there is nothing left, or `undefined` to start over. */
-function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, identity: Checkpoint['file'], reporter: ProgressReporter): Checkpoint | 'complete' | undefined {
-  if (!options.resume) {
-    if (previous && !previous.complete) reporter.notice(`an unfinished checkpoint exists (${previous.rowsDone} rows done); starting over — use --resume to continue it`);
-    return undefined;
-  }
-  if (!previous) {
-    reporter.notice('--resume: no checkpoint found; starting from the first row');
-    return undefined;
-  }
-  if (previous.file.size !== identity.size || previous.file.mtimeMs !== identity.mtimeMs) {
-    throw new CheckpointError(`--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
-  }
-  if (previous.complete) {
-    reporter.notice(`--resume: the checkpoint says all ${previous.rowsDone} rows are done; nothing to send`);
-    return 'complete';
-  }
-  reporter.notice(`--resume: continuing after row ${previous.rowsDone}`);
-  return previous;
 }
 
 function loadDiff(path: string, target: string, reporter: ProgressReporter): DiffStore {
@@ -245,9 +211,4 @@ function loadDiff(path: string, target: string, reporter: ProgressReporter): Dif
   if (note) reporter.notice(`--diff: ${note}`);
   reporter.notice(`--diff: ${store.size} people/events remembered; unchanged rows are skipped`);
   return store;
-}
-
-function fatalReason(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,14 +1,15 @@
 import { Gauge, Sparkline, StatTable, useHistory } from '@cioscale/tui';
 import { Box, Static, Text } from 'ink';
-import type { ProgressSnapshot } from '../types.js';
+import { settledRows, type ProgressSnapshot } from '../progress.js';
 
 /** Props of {@link ImportProgress}. */
 export interface ImportProgressProps {
   /** Lines shown once above the live view (start notices, warnings). */
   readonly notices: readonly string[];
   readonly snapshot: ProgressSnapshot | undefined;
-  /** Rows/s and requests/s since the previous snapshot. */
+  /** Rows settled (delivered, rejected, skipped…) per second, recently. */
   readonly rowsPerSecond: number;
+  /** Requests per second over the last few seconds. */
   readonly requestsPerSecond: number;
 }
 
@@ -27,10 +28,11 @@ export function ImportProgress({ notices, snapshot, rowsPerSecond, requestsPerSe
             <Text bold>{Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s</Text>
             <Sparkline values={history} width={40} />
           </Box>
-          <Gauge label="req/s" value={requestsPerSecond} max={snapshot.budget.ceiling} caption={`${Math.round(requestsPerSecond)} of ${Math.round(snapshot.budget.ceiling)} budget (now ${Math.round(snapshot.budget.rate)})`} />
+          <Gauge label="req/s" value={Math.min(requestsPerSecond, snapshot.budget.ceiling)} max={snapshot.budget.ceiling} caption={budgetCaption(requestsPerSecond, snapshot.budget)} />
           <StatTable
             stats={[
               { label: 'rows', value: snapshot.rows },
+              { label: 'in flight', value: snapshot.rows - settledRows(snapshot) },
               { label: 'delivered', value: snapshot.delivered, color: 'green' },
               { label: 'rejected', value: snapshot.rejected, ...(snapshot.rejected > 0 && { color: 'red' }) },
               { label: 'failed', value: snapshot.failed, ...(snapshot.failed > 0 && { color: 'red' }) },
@@ -49,14 +51,31 @@ export function ImportProgress({ notices, snapshot, rowsPerSecond, requestsPerSe
   );
 }
 
-/** Time left, from the share of the file read so far. */
-export function eta(snapshot: ProgressSnapshot): string {
-  const f = snapshot.fractionRead;
-  if (f <= 0 || snapshot.elapsedMs < 1000) return '…';
-  if (f >= 1) return 'finishing';
-  return formatDuration((snapshot.elapsedMs * (1 - f)) / f);
+/**
+ * `20 of 20 budget (now 20)`: the measured rate, never more than the budget. A token bucket lets a burst
+ * through at the start, which a short window shows as more than the budget (`23 of 20`); that reads as
+ * the budget being broken, so the caption says `burst` instead.
+ */
+export function budgetCaption(requestsPerSecond: number, budget: { readonly rate: number; readonly ceiling: number }): string {
+  const ceiling = Math.round(budget.ceiling);
+  const shown = Math.min(Math.round(requestsPerSecond), ceiling);
+  const burst = Math.round(requestsPerSecond) > ceiling ? ', burst' : '';
+  return `${shown} of ${ceiling} budget (now ${Math.round(budget.rate)}${burst})`;
 }
 
+/**
+ * Time left: the rows still to settle (the file's estimated rows, from the share of its bytes read, minus
+ * the rows settled) at the rate rows have settled so far. Reading runs ahead of delivery, so an estimate from
+ * the share read alone runs low; this one converges as the run goes.
+ */
+export function eta(snapshot: ProgressSnapshot): string {
+  const f = snapshot.fractionRead;
+  const settled = settledRows(snapshot);
+  if (f <= 0 || snapshot.elapsedMs < 1000 || settled <= 0) return '…';
+  if (f >= 1) return 'finishing';
+  const remaining = Math.max(0, snapshot.rows / f - settled);
+  return formatDuration(remaining / (settled / snapshot.elapsedMs));
+}
 function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;

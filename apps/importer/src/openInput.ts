@@ -1,0 +1,73 @@
+import { fileIdentity, readCheckpoint, type Checkpoint, type StatePaths } from './checkpoint.js';
+import { openCsv, type CsvSource } from './csvSource.js';
+import { CheckpointError, ImportFileError } from './errors.js';
+import { fileProblem } from './fileProblem.js';
+import type { ImportOptions } from './importOptions.js';
+import { detectInputFormat, show } from './inputFormat.js';
+import type { ProgressReporter } from './progress.js';
+import { createRowMapper, type RowMapper } from './rowMapper.js';
+
+/** The input, opened: where to start, how it is read, and the mapper of its rows. */
+export interface OpenedInput {
+  readonly identity: Checkpoint['file'];
+  /** The checkpoint continued, if any. */
+  readonly resumed: Checkpoint | undefined;
+  readonly csv: CsvSource;
+  readonly mapper: RowMapper;
+  /** How it is read, for the summary (`tab` for a tab). */
+  readonly input: { readonly encoding: string; readonly delimiter: string };
+}
+
+/**
+ * Checks the file, finds the checkpoint to continue, decides the encoding and delimiter, opens the CSV
+ * and plans its columns — everything that can refuse an import before anything is sent.
+ * Returns `complete` when a resumed checkpoint says there is nothing left.
+ * @throws an `ImportError` (`CIO_IMPORT_…`) naming the file, the line or the column, or a `ConfigurationError`
+ * (`CIO_CONFIG`) naming the flag
+ */
+export async function openInput(options: ImportOptions, paths: StatePaths, reporter: ProgressReporter): Promise<OpenedInput | 'complete'> {
+  const identity = fileIdentityOrThrow(options.file);
+  const previous = options.dryRun ? undefined : readCheckpoint(paths.checkpoint);
+  const resumed = resumePoint(options, previous, identity, reporter);
+  if (resumed === 'complete') return 'complete';
+  const format = detectInputFormat(options.file, { encoding: options.encoding, delimiter: options.delimiter });
+  if (format.encodingFrom === 'bom' && format.encoding !== 'utf-8') reporter.notice(`encoding: ${format.encoding} (from the byte-order mark)`);
+  if (format.delimiterFrom === 'header' && format.delimiter !== ',') reporter.notice(`delimiter: ${show(format.delimiter)} (detected from the header line; --delimiter to override)`);
+  const csv = await openCsv(options.file, { skip: resumed?.rowsDone ?? 0, format, ...(options.limit !== undefined && { limit: options.limit }) });
+  const mapper = createRowMapper(csv.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved });
+  const input = { encoding: format.encoding, delimiter: format.delimiter === '\t' ? 'tab' : format.delimiter };
+  return { identity, resumed, csv, mapper, input };
+}
+
+function fileIdentityOrThrow(file: string): Checkpoint['file'] {
+  let identity: ReturnType<typeof fileIdentity>;
+  try {
+    identity = fileIdentity(file);
+  } catch (error) {
+    throw new ImportFileError(fileProblem(file, error), { cause: error });
+  }
+  const { directory, ...rest } = identity;
+  if (directory) throw new ImportFileError(fileProblem(file, Object.assign(new Error('EISDIR'), { code: 'EISDIR' })));
+  return rest;
+}
+
+/** The checkpoint to continue from, `complete` when there is nothing left, or `undefined` to start over. */
+function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, identity: Checkpoint['file'], reporter: ProgressReporter): Checkpoint | 'complete' | undefined {
+  if (!options.resume) {
+    if (previous && !previous.complete) reporter.notice(`an unfinished checkpoint exists (${previous.rowsDone} rows done); starting over — use --resume to continue it`);
+    return undefined;
+  }
+  if (!previous) {
+    reporter.notice('--resume: no checkpoint found; starting from the first row');
+    return undefined;
+  }
+  if (previous.file.size !== identity.size || previous.file.mtimeMs !== identity.mtimeMs) {
+    throw new CheckpointError(`--resume: ${options.file} changed since the checkpoint was written; run without --resume to start over`);
+  }
+  if (previous.complete) {
+    reporter.notice(`--resume: the checkpoint says all ${previous.rowsDone} rows are done; nothing to send`);
+    return 'complete';
+  }
+  reporter.notice(`--resume: continuing after row ${previous.rowsDone}`);
+  return previous;
+}
