@@ -167,7 +167,7 @@ function csvPipeline(path: string, format: Pick<InputFormat, 'encoding' | 'delim
   file.pipe(text).pipe(parser);
   // every error must reach the reader, never crash the process
   file.on('error', (error) => parser.destroy(error));
-  text.on('error', (error) => parser.destroy(error));
+  text.on('error', (error: Error) => parser.destroy(error));
   return { file, parser };
 }
 

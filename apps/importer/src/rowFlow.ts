@@ -26,7 +26,7 @@ export interface RowFlow {
   /** Every row's result, exactly once, in the order decided (not row order). */
   readonly results: Observable<RowResult>;
   /** A settled row's room in the read-ahead window. */
-  release(ref: RowRef): void;
+  readonly release: (ref: RowRef) => void;
 }
 
 /**
