@@ -8,7 +8,7 @@ import { isRowProblem, type RowMapper } from './rowMapper.js';
 
 /** Options of {@link RowPlanner}. */
 export interface RowPlannerOptions {
-  /** Validate and settle every row here; nothing goes on to `deliver()`. */
+  /** `--dry-run`: every row's result is decided here (valid or rejected); nothing goes on to `deliver()`. */
   readonly dryRun: boolean;
   /** The `--diff` store: rows that would send what was last delivered are skipped. */
   readonly diff: DiffStore | undefined;

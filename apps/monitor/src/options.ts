@@ -1,4 +1,4 @@
-import { loadWorkspaces, redisTargetFromEnv, type RedisTarget } from '@cioscale/queue';
+import { DEFAULT_NAMESPACE, loadWorkspaces, redisTargetFromEnv, type RedisTarget } from '@cioscale/queue';
 import { Command, InvalidArgumentError } from 'commander';
 import type { WatchedWorkspace } from './model/monitorSource.js';
 
@@ -54,7 +54,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const workspaces = [...fromFile, ...named.filter((name) => !fromFile.some((workspace) => workspace.name === name)).map((name) => ({ name }))];
   return {
     redis: opts.redis ?? redisTargetFromEnv(env),
-    namespace: opts.namespace ?? (env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio'),
+    namespace: opts.namespace ?? (env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE),
     workspaces,
     selected: named[0],
     intervalMs: opts.interval,

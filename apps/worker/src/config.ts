@@ -1,6 +1,6 @@
 import { codeOf, ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { readCustomerioEnv, type Region } from '@cioscale/customerio';
-import { checkName, checkRedisTarget, CONSUMER_DEFAULTS, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+import { checkName, checkRedisTarget, CONSUMER_DEFAULTS, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
 
 /** The longest drain deadline: with the 5 s hard stop after it, a worker is gone within Kubernetes' 30 s grace. */
 export const MAX_DRAIN_TIMEOUT_MS = 25_000;
@@ -42,7 +42,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const cio = readCustomerioEnv(env);
   const redis = redisTargetFromEnv(env);
   checkRedisTarget(redis);
-  const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio');
+  const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE);
   const file = env['CIO_WORKSPACES_FILE']?.trim();
   const all = file ? workspacesFile(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
   const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
@@ -66,7 +66,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     batchMaxWaitMs: int(env, 'CIO_BATCH_MAX_WAIT_MS', CONSUMER_DEFAULTS.batch.maxWaitMs, 0),
     retryMaxAttempts: int(env, 'CIO_RETRY_MAX_ATTEMPTS', CONSUMER_DEFAULTS.retry.maxAttempts, 1, 20),
     port: int(env, 'PORT', 9464, 0, 65_535),
-    drainTimeoutMs: int(env, 'WORKER_DRAIN_TIMEOUT_MS', 20_000, 0, MAX_DRAIN_TIMEOUT_MS),
+    drainTimeoutMs: int(env, 'WORKER_DRAIN_TIMEOUT_MS', CONSUMER_DEFAULTS.drainTimeoutMs, 0, MAX_DRAIN_TIMEOUT_MS),
     lockDurationMs: int(env, 'WORKER_LOCK_DURATION_MS', CONSUMER_DEFAULTS.lockDurationMs, 1_000),
     stalledIntervalMs: int(env, 'WORKER_STALLED_INTERVAL_MS', CONSUMER_DEFAULTS.stalledIntervalMs, 1_000),
   };

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { cliArgv } from './argv.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { connectRedis, DeadLetter, defaultWorkspace, loadWorkspaces, queueLocation, redisTargetFromEnv, replayDeadLetters, type OperationJobData } from '@cioscale/queue';
+import { connectRedis, DeadLetter, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, queueLocation, redisTargetFromEnv, replayDeadLetters, type OperationJobData } from '@cioscale/queue';
 
 const program = new Command('dlq').description('Inspect, export and replay dead-lettered operations.').option('-w, --workspace <name>', 'workspace', 'default');
 const positive = (value: string): number => {
@@ -17,7 +17,7 @@ const positive = (value: string): number => {
 };
 
 async function withDeadLetters<T>(run: (entries: { deadLetter: DeadLetter; queue: Queue<OperationJobData> }[]) => Promise<T>): Promise<T> {
-  const namespace = process.env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio';
+  const namespace = process.env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE;
   const file = process.env['CIO_WORKSPACES_FILE']?.trim();
   const name = program.opts<{ workspace: string }>().workspace;
   const workspace = (file ? loadWorkspaces(file) : [defaultWorkspace()]).find((candidate) => candidate.name === name);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { identify, track } from '@cioscale/core';
-import { createProducer, describeRedisTarget, loadWorkspaces, redisTargetFromEnv } from '@cioscale/queue';
+import { createProducer, DEFAULT_NAMESPACE, describeRedisTarget, loadWorkspaces, redisTargetFromEnv } from '@cioscale/queue';
 import { Command, InvalidArgumentError } from 'commander';
 import { cliArgv } from './argv.js';
 
@@ -26,7 +26,7 @@ const options = new Command('loadgen')
 
 const file = process.env['CIO_WORKSPACES_FILE']?.trim();
 const target = redisTargetFromEnv();
-const producer = createProducer({ redis: target, connectTimeoutMs: 3_000, namespace: process.env['CIO_QUEUE_NAMESPACE']?.trim() || 'cio', ...(file && { workspaces: loadWorkspaces(file) }) });
+const producer = createProducer({ redis: target, connectTimeoutMs: 3_000, namespace: process.env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE, ...(file && { workspaces: loadWorkspaces(file) }) });
 const run = randomBytes(3).toString('hex');
 const tickMs = 100;
 const total = Math.round(options.rate * options.duration);

@@ -10,7 +10,7 @@ import type { Operation } from './operations.js';
  * second can still land in the order they arrive. Operations with a timestamp, and other actions, are
  * returned as they are.
  *
- * Every producer (the queue producer, the importer, the gateway) stamps through this function, so the rule
+ * Every producer stamps through this function (today the queue producer; the importer and a gateway are to), so the rule
  * lives in one place.
  *
  * @param operation - the operation as the caller built it

@@ -96,7 +96,7 @@ export interface Consumer {
 
 /**
  * Consumes a workspace's queues through core's pipeline: jobs become envelopes in one long-lived
- * `deliver()` stream (micro-batched into v2 batches, throttled by the fleet-wide budget), and each job
+ * `deliver()` stream (micro-batched into v2 batches, each request waiting for a token of the fleet-wide budget), and each job
  * completes only when its operation's outcome is known.
  *
  * - delivered → completed
@@ -241,7 +241,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     refreshBudget: async () => {
       if (tokenSource instanceof RedisTokenSource) await tokenSource.refresh();
     },
-    close: (deadlineMs = 20_000) =>
+    close: (deadlineMs = CONSUMER_DEFAULTS.drainTimeoutMs) =>
       (closing ??= (async () => {
         let returned = 0;
         const drained = Promise.all(workers.map((worker) => worker.close()));

@@ -18,4 +18,6 @@ export const CONSUMER_DEFAULTS = Object.freeze({
   lockDurationMs: 30_000,
   /** How often stalled jobs are looked for, ms (`WORKER_STALLED_INTERVAL_MS`). */
   stalledIntervalMs: 30_000,
+  /** How long `close()` lets held jobs finish before returning the rest to wait, ms (`WORKER_DRAIN_TIMEOUT_MS`). */
+  drainTimeoutMs: 20_000,
 });
