@@ -78,7 +78,8 @@ describe('cioscale-import end to end (CLI against an emulator)', () => {
   });
 
   it('delivers everything through a 429 storm, 5xx and timeouts', async () => {
-    const cio = await emulator({ rate: 40, burst: 4, faults: { error500Rate: 0.1, error503Rate: 0.1, hangRate: 0.05, hangMs: 3_000 } });
+    // the emulator allows a tenth of the importer's --rate, so the storm comes however fast or slow this machine is
+    const cio = await emulator({ rate: 10, burst: 2, faults: { error500Rate: 0.1, error503Rate: 0.1, hangRate: 0.05, hangMs: 3_000 } });
     const folder = dir();
     const file = writeCsv(folder, 'users.csv', peopleCsv(200));
     const result = await runCli([file, '--json', '--rate', '100', '--batch-size', '10', '--concurrency', '4', '--timeout', '500', '--state-dir', join(folder, 'state')], envFor(cio));
