@@ -20,7 +20,7 @@ const alerts = rule.spec.groups.flatMap((group) => group.rules);
 
 interface Target { expr: string }
 interface Panel { id: number; title: string; type: string; gridPos: { x: number; y: number; w: number; h: number }; datasource: { uid: string }; targets: Target[] }
-interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: { name: string; type: string; definition?: string }[] } }
+interface Dashboard { uid: string; title: string; panels: Panel[]; templating: { list: { name: string; type: string; query?: string | { query?: string } }[] } }
 const dashboard = JSON.parse(readFileSync(join(K8S_DIR, 'dashboards', 'cioscale-worker.json'), 'utf8')) as Dashboard;
 /** What Grafana substitutes before Prometheus sees a query. */
 const interpolate = (expr: string): string => expr.replaceAll('$__rate_interval', '1m').replaceAll('$workspace', '.*');
@@ -109,8 +109,8 @@ describe('the Grafana dashboard', () => {
   });
 
   it('lists workspaces from a metric and label the worker exports', () => {
-    const definition = dashboard.templating.list.find((variable) => variable.name === 'workspace')?.definition ?? '';
-    const [, metric, label] = /^label_values\((\w+), (\w+)\)$/.exec(definition) ?? [];
+    const query = dashboard.templating.list.find((variable) => variable.name === 'workspace')?.query;
+    const [, metric, label] = /^label_values\((\w+), (\w+)\)$/.exec(typeof query === 'object' ? (query.query ?? '') : '') ?? [];
     expect(series.get(metric ?? '')?.has(label ?? '')).toBe(true);
   });
 });
