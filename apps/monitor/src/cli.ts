@@ -17,7 +17,12 @@ let code = 0;
 if (options.once) {
   const view = await readOnce(source, options.intervalMs);
   process.stdout.write(options.json ? `${JSON.stringify(view, null, 2)}\n` : `${screenText(view, { columns: process.stdout.columns || 100, selected: options.selected, budgetStep: options.budgetStep })}\n`);
-  code = view.connected ? 0 : 1;
+  if (!view.connected) {
+    sayUnreachable(view);
+    code = 1;
+  }
+} else if (!(await reachableAtStart())) {
+  code = 1;
 } else if (options.json) {
   await streamJson(source, options.intervalMs, process.stdout);
 } else {
@@ -26,6 +31,21 @@ if (options.once) {
 await source.close();
 // BullMQ and ioredis may keep sockets half-open for a moment after close(); the work is done, leave now
 process.exit(code);
+
+/**
+ * A monitor started against a Redis it cannot reach says so in one line and exits 1 instead of drawing an
+ * empty screen: the usual cause is a wrong URL or password, which waiting will not fix. Once it has
+ * connected, a lost Redis is shown on screen and the view recovers by itself.
+ */
+async function reachableAtStart(): Promise<boolean> {
+  const first = await source.read();
+  if (!first.connected) sayUnreachable(first);
+  return first.connected;
+}
+
+function sayUnreachable(view: { readonly redis: string; readonly error?: string | undefined }): void {
+  process.stderr.write(`cioscale monitor: cannot reach Redis at ${view.redis}: ${view.error ?? 'no answer'}\n`);
+}
 
 function loadOptions(): MonitorOptions {
   try {

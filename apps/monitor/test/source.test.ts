@@ -89,9 +89,22 @@ describe('cli --once --json', () => {
   it('exits 1 with connected: false when Redis is unreachable', async () => {
     const failure = await run(process.execPath, ['--conditions=source', '--import', 'tsx', cli, '--once', '--json', '--redis', 'redis://127.0.0.1:1'], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) }).then(
       () => undefined,
-      (error: { code: number; stdout: string }) => error,
+      (error: { code: number; stdout: string; stderr: string }) => error,
     );
     expect(failure?.code).toBe(1);
     expect(JSON.parse(failure?.stdout ?? '{}')).toMatchObject({ connected: false });
+    expect(failure?.stderr.trim().split('\n')).toEqual([expect.stringContaining('cannot reach Redis at redis://127.0.0.1:1')]);
+  });
+
+  it('the live view started against an unreachable Redis exits 1 with a one-line reason, password masked', async () => {
+    const failure = await run(process.execPath, ['--conditions=source', '--import', 'tsx', cli, '--redis', 'redis://:hunter2@127.0.0.1:1'], { cwd: fileURLToPath(new URL('../../..', import.meta.url)) }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    const lines = failure?.stderr.trim().split('\n') ?? [];
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^cioscale monitor: cannot reach Redis at redis:\/\/.*127\.0\.0\.1:1: /);
+    expect(failure?.stderr).not.toContain('hunter2');
   });
 });
