@@ -44,6 +44,8 @@ export const FLEET = Object.freeze({
   requestLatencySeconds: 0.5,
   /** Operations per request the worker closes a batch at (`CIO_BATCH_MAX_OPERATIONS`); byte-filling may close it sooner. */
   batchMaxOperations: 1_000,
+  /** A batch closes this long after its first operation even if not full (`CIO_BATCH_MAX_WAIT_MS`, the queue's default). */
+  batchMaxWaitMs: 100,
   /** Seconds of one pod's work waiting in the queue before another pod is worth starting (the queue target). */
   backlogSeconds: 30,
   /** Never fewer pods: a drain or a crash must not leave the queue without a consumer (base/hpa.yaml). */
@@ -67,6 +69,13 @@ export const MEASURED_WORKER = Object.freeze({
   machine: '2 vCPU AMD EPYC, 23 GB, Node 20.20.2, Redis 7.0.15, BullMQ 5.81.5, load average 2.3–2.7, Redis and the emulator on the same two cores',
   source: 'docs/benchmarks.md, "Queue tier", third look (pnpm --filter @cioscale/bench run queue)',
 });
+
+/**
+ * One process of the core pipeline, measured: the importer's rows/s over 1,000,000 rows into an emulator in its
+ * own process (docs/benchmarks.md, "Bulk importer", third look, `BENCH_BUILT=1 pnpm --filter @cioscale/bench run
+ * importer 1000000`): 44,601–63,609 rows/s; the lowest is planned with.
+ */
+export const MEASURED_IMPORTER = Object.freeze({ rowsPerSecond: 44_601 });
 
 /**
  * What one BullMQ queue (one shard) on one Redis carries: the no-op BullMQ worker's ceiling, the lowest of the

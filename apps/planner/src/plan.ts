@@ -7,6 +7,7 @@ import {
   BATCH_BODY_BYTES,
   CUSTOMERIO,
   FLEET,
+  MEASURED_IMPORTER,
   MEASURED_QUEUE_SHARD_OPS_PER_SECOND,
   MEASURED_WORKER,
   REDIS_FORK_FACTOR,
@@ -76,6 +77,8 @@ export interface Plan {
     readonly opsPerPod: number;
     readonly replicasAtAverage: number;
     readonly replicasAtPeak: number;
+    /** Requests/s at the peak when batches close on time before they fill: a batch per pod every CIO_BATCH_MAX_WAIT_MS, at most the peak's operations. */
+    readonly timeClosedRequestsPerSecond: number;
     /** Pods the peak would need at the target utilisation if the budget did not cap them. */
     readonly podsWanted: number;
     /** Pods beyond this only wait for tokens: they together can send the whole budget. */
@@ -131,7 +134,7 @@ export function planCapacity(input: PlanInput): Plan {
 
   const fleet = planFleet(tier, input, averageOpsPerSecond / W, peakPerWorkspace, batchOperations);
   const redis = planRedis(input, peakOpsPerSecond);
-  const limits = bindingLimits(input, fleet, redis);
+  const limits = bindingLimits(input, tier, opsPerRequest, fleet, redis);
   const warnings = planWarnings(input, tier, peakRequestsPerSecond, fleet, redis, limits);
   const reason = `${compact(input.dailyOperations)} operations a day is ${tier.range} in the brief's table; with a peak of ${input.peakFactor}× that is ${round(peakOpsPerSecond)} operations/s, ${round(peakRequestsPerSecond, 2)} requests/s per workspace against a budget of ${input.budget} (${tier.requestFilling})`;
   return {
@@ -170,6 +173,7 @@ function planFleet(tier: Tier, input: PlanInput, averagePerWorkspace: number, pe
     replicasAtAverage: pods(averagePerWorkspace),
     replicasAtPeak,
     podsWanted: wanted(peakPerWorkspace),
+    timeClosedRequestsPerSecond: Math.min(peakPerWorkspace, replicasAtPeak * (1000 / FLEET.batchMaxWaitMs)),
     maxReplicas,
     queueTargetPerPod: Math.round(opsPerPod * FLEET.backlogSeconds),
     cpuRequestMillicores,
@@ -199,7 +203,7 @@ function planRedis(input: PlanInput, peakOpsPerSecond: number): Plan['redis'] {
   const shardsPerWorkspace = Math.max(1, Math.ceil(peakPerWorkspace / MEASURED_QUEUE_SHARD_OPS_PER_SECOND), Math.ceil(nodes / input.workspaces));
   const layout = nodes > 1 ? 'Redis Cluster' : 'one Redis';
   const why = [
-    `${compact(backlogOperations)} waiting jobs × ${bytesPerJob} B = ${gb(backlogBytes)}, ×${REDIS_FORK_FACTOR} for the AOF-rewrite fork = ${gb(memoryNeededBytes)} against ${gb(nodeBytes)} per node`,
+    `${compact(backlogOperations)} waiting jobs × ${bytesPerJob.toLocaleString('en-US')} B = ${gb(backlogBytes)}, ×${REDIS_FORK_FACTOR} for the AOF-rewrite fork = ${gb(memoryNeededBytes)} against ${gb(nodeBytes)} per node`,
     nodesForMemory > 1 ? ` → ${nodesForMemory} nodes for memory` : ' → fits one node',
     nodesForThroughput > 1 ? `; ${round(peakOpsPerSecond)} ops/s at the peak is more than one Redis thread's ${MEASURED_QUEUE_SHARD_OPS_PER_SECOND.toLocaleString('en-US')} ops/s → ${nodesForThroughput} nodes for throughput` : '',
     shardsPerWorkspace > 1 ? `; ${shardsPerWorkspace} queue shards per workspace, so every node holds one` : '',
@@ -207,17 +211,30 @@ function planRedis(input: PlanInput, peakOpsPerSecond: number): Plan['redis'] {
   return { backlogOperations, bytesPerJob, backlogBytes, memoryNeededBytes, nodeBytes, nodes, shardsPerWorkspace, layout, reason: why.join('') };
 }
 
-function bindingLimits(input: PlanInput, { opsPerPod, maxReplicas, batchOperations }: Plan['fleet'], redis: Plan['redis']): Limit[] {
+/**
+ * Each limit as the daily volume (at this peak factor) where it binds, for the pieces this tier runs: the budget
+ * and Customer.io's guidance always (with this tier's operations per request); one process of the core pipeline
+ * in the batched tier; the worker fleet and Redis in the queue tiers.
+ */
+function bindingLimits(input: PlanInput, tier: Tier, opsPerRequest: number, { opsPerPod, maxReplicas }: Plan['fleet'], redis: Plan['redis']): Limit[] {
   const daily = (peakOpsPerSecond: number): number => (peakOpsPerSecond * SECONDS_PER_DAY) / input.peakFactor;
   const W = input.workspaces;
-  const memoryPerDailyOperation = redis.bytesPerJob * REDIS_FORK_FACTOR * backlogFraction(input.peakFactor, input.outageHours);
+  const perRequest = `${opsPerRequest.toLocaleString('en-US')} operation${opsPerRequest > 1 ? 's' : ''} a request`;
   const limits: Limit[] = [
-    { name: `rate budget (${input.budget} req/s × ${batchOperations.toLocaleString('en-US')} operations × ${W} workspace${W > 1 ? 's' : ''})`, bindsAtDailyOperations: daily(input.budget * batchOperations * W), whatToRaise: `--budget, up to Customer.io's ${CUSTOMERIO.softLimitRequestsPerSecond} req/s, or more workspaces` },
-    { name: `Customer.io's guidance (${CUSTOMERIO.softLimitRequestsPerSecond} req/s per workspace, "not strictly enforced")`, bindsAtDailyOperations: daily(CUSTOMERIO.softLimitRequestsPerSecond * batchOperations * W), whatToRaise: 'the number of workspaces (or agree a higher rate with Customer.io)' },
-    { name: `worker fleet (${maxReplicas} pods × ${opsPerPod.toLocaleString('en-US')} ops/s at ${FLEET.targetUtilization * 100} %)`, bindsAtDailyOperations: daily(maxReplicas * opsPerPod * FLEET.targetUtilization * W), whatToRaise: 'what one pod carries (WORKER_REQUEST_CONCURRENCY, or a faster machine: measure it with the queue benchmark), or the budget with maxReplicas' },
-    { name: `Redis CPU (one queue shard carries ${MEASURED_QUEUE_SHARD_OPS_PER_SECOND.toLocaleString('en-US')} ops/s)`, bindsAtDailyOperations: daily(MEASURED_QUEUE_SHARD_OPS_PER_SECOND * redis.nodes), whatToRaise: 'Redis Cluster nodes, with queue shards per workspace (shards in CIO_WORKSPACES_FILE) to spread over them' },
-    { name: `Redis memory (a ${input.outageHours}-hour backlog on ${redis.nodes} × ${gb(redis.nodeBytes)})`, bindsAtDailyOperations: memoryPerDailyOperation === 0 ? Infinity : (redis.nodeBytes * redis.nodes) / memoryPerDailyOperation, whatToRaise: '--redis-memory-gb, or more Redis Cluster nodes and queue shards' },
+    { name: `rate budget (${input.budget} req/s × ${perRequest} × ${W} workspace${W > 1 ? 's' : ''})`, bindsAtDailyOperations: daily(input.budget * opsPerRequest * W), whatToRaise: tier.name === 'direct' ? 'operations per request: the batched tier' : `--budget, up to Customer.io's ${CUSTOMERIO.softLimitRequestsPerSecond} req/s, or more workspaces` },
+    { name: `Customer.io's guidance (${CUSTOMERIO.softLimitRequestsPerSecond} req/s per workspace, "not strictly enforced")`, bindsAtDailyOperations: daily(CUSTOMERIO.softLimitRequestsPerSecond * opsPerRequest * W), whatToRaise: 'the number of workspaces (or agree a higher rate with Customer.io)' },
   ];
+  if (tier.name === 'batched') {
+    limits.push({ name: `one process (the importer measured ${MEASURED_IMPORTER.rowsPerSecond.toLocaleString('en-US')} rows/s)`, bindsAtDailyOperations: daily(MEASURED_IMPORTER.rowsPerSecond), whatToRaise: 'processes: the queue-backed tier' });
+  }
+  if (tier.name === 'queue-backed' || tier.name === 'distributed') {
+    const memoryPerDailyOperation = redis.bytesPerJob * REDIS_FORK_FACTOR * backlogFraction(input.peakFactor, input.outageHours);
+    limits.push(
+      { name: `worker fleet (${maxReplicas} pods × ${opsPerPod.toLocaleString('en-US')} ops/s at ${FLEET.targetUtilization * 100} %${W > 1 ? ' per workspace' : ''})`, bindsAtDailyOperations: daily(maxReplicas * opsPerPod * FLEET.targetUtilization * W), whatToRaise: 'what one pod carries (WORKER_REQUEST_CONCURRENCY, a faster machine: measure it with the queue benchmark), or the budget, which raises maxReplicas' },
+      { name: `Redis CPU (${redis.nodes} node${redis.nodes > 1 ? 's' : ''} × ${MEASURED_QUEUE_SHARD_OPS_PER_SECOND.toLocaleString('en-US')} ops/s)`, bindsAtDailyOperations: daily(MEASURED_QUEUE_SHARD_OPS_PER_SECOND * redis.nodes), whatToRaise: 'Redis Cluster nodes, with queue shards per workspace (shards in CIO_WORKSPACES_FILE) to spread over them' },
+      { name: `Redis memory (a ${input.outageHours}-hour backlog on ${redis.nodes} × ${gb(redis.nodeBytes)})`, bindsAtDailyOperations: memoryPerDailyOperation === 0 ? Infinity : (redis.nodeBytes * redis.nodes) / memoryPerDailyOperation, whatToRaise: '--redis-memory-gb, or Redis Cluster nodes and queue shards' },
+    );
+  }
   return limits.sort((a, b) => a.bindsAtDailyOperations - b.bindsAtDailyOperations);
 }
 
