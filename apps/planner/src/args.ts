@@ -47,6 +47,7 @@ function program(): Command {
     .option('--redis-memory-gb <GB>', 'memory of one Redis node; the backlog must fit in half of it, for the fork (an assumption: set yours)', number((v) => v > 0, 'a number > 0'), DEFAULT_REDIS_NODE_GB)
     .option('--json', 'print the plan as JSON on stdout', false)
     .option('--write-overlay <dir>', 'write a kustomize overlay over k8s/base with these numbers into <dir>')
+    .allowExcessArguments(true)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
 }
