@@ -4,7 +4,7 @@
  * evanphx/json-patch. `move` and `copy` are refused rather than approximated.
  */
 import { KustomizeError, UnsupportedKustomizeFeature } from './errors.js';
-import { isObject, scalarText, type JsonObject, type KubeObject } from './types.js';
+import { isObject, scalarText, type KubeObject } from './types.js';
 
 export interface JsonPatchOperation {
   readonly op: 'add' | 'replace' | 'remove' | 'test';
@@ -47,8 +47,8 @@ export function applyJsonPatch(object: KubeObject, operations: readonly JsonPatc
     } else if (isObject(parent)) {
       const present = Object.hasOwn(parent, key);
       if (operation.op !== 'add' && !present) fail(`${key} does not exist`);
-      if (operation.op === 'add' || operation.op === 'replace') (parent as JsonObject)[key] = structuredClone(operation.value);
-      else if (operation.op === 'remove') delete (parent as JsonObject)[key];
+      if (operation.op === 'add' || operation.op === 'replace') parent[key] = structuredClone(operation.value);
+      else if (operation.op === 'remove') delete parent[key];
       else if (!sameJson(parent[key], operation.value)) fail(`found ${JSON.stringify(parent[key])}, not ${JSON.stringify(operation.value)}`);
     } else {
       fail('its parent is not an object or a list');
