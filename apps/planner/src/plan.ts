@@ -136,7 +136,7 @@ export function planCapacity(input: PlanInput): Plan {
   const redis = planRedis(input, peakOpsPerSecond);
   const limits = bindingLimits(input, tier, opsPerRequest, fleet, redis);
   const warnings = planWarnings(input, tier, peakRequestsPerSecond, fleet, redis, limits);
-  const reason = `${compact(input.dailyOperations)} operations a day is ${tier.range} in the brief's table; with a peak of ${input.peakFactor}× that is ${round(peakOpsPerSecond)} operations/s, ${round(peakRequestsPerSecond, 2)} requests/s per workspace against a budget of ${input.budget} (${tier.requestFilling})`;
+  const reason = `${compact(input.dailyOperations)} operations a day is ${tier.range} in the brief's table; with a peak of ${input.peakFactor}× that is ${round(peakOpsPerSecond)} operations/s, ${round(peakRequestsPerSecond, 2)} requests/s per workspace against a budget of ${input.budget} (${tier.requestFilling}); ${tier.because}`;
   return {
     input,
     tier,
