@@ -47,7 +47,7 @@ export function formatPlan(plan: Plan): string {
     `  each node: maxmemory at most ${gb(redis.nodeBytes / 2)} (half its memory, for the fork), maxmemory-policy noeviction, appendonly yes`,
     '',
     'What breaks first as volume grows (at this peak factor)',
-    ...plan.limits.map((limit, index) => `  ${index + 1}. ${limit.name}: binds at ${compact(limit.bindsAtDailyOperations)} a day; raise ${limit.whatToRaise}`),
+    ...plan.limits.map((limit, index) => `  ${index + 1}. ${limit.name}: ${Number.isFinite(limit.bindsAtDailyOperations) ? `binds at ${compact(limit.bindsAtDailyOperations)} a day; raise ${limit.whatToRaise}` : 'never binds at this setting'}`),
     ...(plan.warnings.length > 0 ? ['', 'Warnings', ...plan.warnings.map((warning) => `  ! ${warning}`)] : []),
   ];
   return `${lines.join('\n')}\n`;

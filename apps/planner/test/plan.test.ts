@@ -119,3 +119,10 @@ describe('the plan warns', () => {
     expect(planCapacity(input({ dailyOperations: 2_000_000, peakFactor: 50, budget: 1 })).warnings.join('\n')).toMatch(/rate budget .* is already exceeded at this volume/);
   });
 });
+
+it('without an outage budget there is no backlog, and Redis memory never binds', () => {
+  const plan = planCapacity(input({ outageHours: 0 }));
+  expect(plan.redis.backlogOperations).toBe(0);
+  expect(plan.limits.at(-1)).toMatchObject({ bindsAtDailyOperations: Infinity });
+  expect(plan.limits.at(-1)?.name).toMatch(/^Redis memory/);
+});
