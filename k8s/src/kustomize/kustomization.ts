@@ -23,8 +23,17 @@ export interface ConfigMapGeneratorArgs {
   readonly literals: readonly string[];
 }
 
-/** A patch entry: its text, inline or read from `path`, and where it came from for messages. */
-export type PatchSource = { readonly inline: string } | { readonly path: string };
+/** The objects a JSON 6902 patch applies to: each given field must match (`name` as an anchored regexp, as kustomize). */
+export interface PatchTarget {
+  readonly group?: string;
+  readonly version?: string;
+  readonly kind?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** A patch entry: its text, inline or read from `path`, and the objects a JSON 6902 patch targets. */
+export type PatchSource = ({ readonly inline: string } | { readonly path: string }) & { readonly target?: PatchTarget };
 
 export interface Kustomization {
   readonly dir: string;
@@ -73,10 +82,15 @@ function labelPairs(entry: unknown, where: string, file: string): Record<string,
 
 function patchSource(entry: unknown, where: string, file: string): PatchSource {
   const value = object(entry, where, file);
-  // `target` selects by labels, kinds or regexps; `options` allow name and kind changes.
-  onlyKeys(value, new Set(['patch', 'path']), `${where}.`, file);
+  // `options` allow name and kind changes; a target's label and annotation selectors are not implemented.
+  onlyKeys(value, new Set(['patch', 'path', 'target']), `${where}.`, file);
   if ((value['patch'] === undefined) === (value['path'] === undefined)) throw new KustomizeError(`${file}: ${where} needs exactly one of patch and path`);
-  return value['patch'] === undefined ? { path: string(value['path'], `${where}.path`, file) } : { inline: string(value['patch'], `${where}.patch`, file) };
+  const source = value['patch'] === undefined ? { path: string(value['path'], `${where}.path`, file) } : { inline: string(value['patch'], `${where}.patch`, file) };
+  if (value['target'] === undefined) return source;
+  const target = object(value['target'], `${where}.target`, file);
+  onlyKeys(target, new Set(['group', 'version', 'kind', 'name', 'namespace']), `${where}.target.`, file);
+  const fields = Object.fromEntries(Object.entries(target).map(([key, field]) => [key, string(field, `${where}.target.${key}`, file)]));
+  return { ...source, target: fields };
 }
 
 function image(entry: unknown, where: string, file: string): ImageOverride {

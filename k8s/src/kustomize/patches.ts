@@ -1,12 +1,13 @@
 /**
- * `patches:` — only strategic-merge patches that delete an object (`$patch: delete`). Any other
- * strategic merge needs the Kubernetes schema's list merge keys (containers merge by name, args are
- * replaced...), and a JSON 6902 patch needs a target; both are refused rather than approximated.
+ * `patches:` — strategic-merge patches that delete an object (`$patch: delete`), and JSON 6902 patches
+ * with a `target` (json6902.ts). Any other strategic merge needs the Kubernetes schema's list merge keys
+ * (containers merge by name, args are replaced...), and is refused rather than approximated.
  */
 import { parseAllDocuments } from 'yaml';
 import { KustomizeError, UnsupportedKustomizeFeature } from './errors.js';
 import { readUtf8, restrictedPath } from './files.js';
-import type { Kustomization, PatchSource } from './kustomization.js';
+import { applyJsonPatch, jsonPatchOperations } from './json6902.js';
+import type { Kustomization, PatchSource, PatchTarget } from './kustomization.js';
 import { isObject, scalarText, type Resource } from './types.js';
 
 interface DeletePatch {
@@ -20,6 +21,10 @@ interface DeletePatch {
 export function applyPatches(resources: Resource[], kustomization: Kustomization): Resource[] {
   let remaining = resources;
   for (const source of kustomization.patches) {
+    if (source.target !== undefined) {
+      applyTargeted(remaining, source, source.target, kustomization);
+      continue;
+    }
     for (const patch of deletePatches(source, kustomization)) {
       const matches = remaining.filter((resource) => matchesPatch(resource, patch));
       const id = `${patch.apiVersion} ${patch.kind} ${patch.namespace ?? ''}/${patch.name}`;
@@ -29,6 +34,29 @@ export function applyPatches(resources: Resource[], kustomization: Kustomization
     }
   }
   return remaining;
+}
+
+/** A JSON 6902 patch, applied to every object its target selects (at least one, or the patch is a mistake). */
+function applyTargeted(resources: readonly Resource[], source: PatchSource, target: PatchTarget, { dir, file }: Kustomization): void {
+  const text = 'inline' in source ? source.inline : readUtf8(restrictedPath(dir, source.path, file), file);
+  const documents = parseAllDocuments(text);
+  const errors = documents.flatMap((document) => document.errors.map((error) => error.message));
+  if (errors.length > 0 || documents.length !== 1) throw new KustomizeError(`${file}: patch: ${errors.length > 0 ? errors.join('; ') : 'one list of operations expected'}`);
+  const operations = jsonPatchOperations(documents[0]!.toJS(), file);
+  const matches = resources.filter((resource) => matchesTarget(resource, target));
+  if (matches.length === 0) throw new KustomizeError(`${file}: no resource matches patch target ${JSON.stringify(target)}`);
+  for (const { object } of matches) applyJsonPatch(object, operations, file);
+}
+
+function matchesTarget({ object, previousIds }: Resource, target: PatchTarget): boolean {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  if (target.group !== undefined && target.group !== group) return false;
+  if (target.version !== undefined && target.version !== version) return false;
+  if (target.kind !== undefined && target.kind !== object.kind) return false;
+  const ids = [...previousIds, object.metadata];
+  // kustomize reads the target's name and namespace as anchored regular expressions
+  const fits = (pattern: string | undefined, value: string | undefined): boolean => pattern === undefined || new RegExp(`^(?:${pattern})$`).test(value ?? '');
+  return ids.some((id) => fits(target.name, id.name) && fits(target.namespace, id.namespace));
 }
 
 /** The delete patches of one entry (a patch text may hold several YAML documents). */

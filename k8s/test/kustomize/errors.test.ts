@@ -27,7 +27,8 @@ describe('a kustomization feature the renderer does not implement', () => {
     ['namePrefix', 'resources: [d.yaml]\nnamePrefix: x-\n', '`namePrefix`'],
     ['labels with selectors', 'resources: [d.yaml]\nlabels:\n  - pairs: {a: b}\n    includeSelectors: true\n', '`labels[0].includeSelectors`'],
     ['labels with templates', 'resources: [d.yaml]\nlabels:\n  - pairs: {a: b}\n    includeTemplates: true\n', '`labels[0].includeTemplates`'],
-    ['a patch with a target', 'resources: [d.yaml]\npatches:\n  - target: {kind: Deployment}\n    patch: "[{op: remove, path: /spec}]"\n', '`patches[0].target`'],
+    ['a patch target with a label selector', 'resources: [d.yaml]\npatches:\n  - target: {kind: Deployment, labelSelector: app=x}\n    patch: "[{op: remove, path: /spec}]"\n', '`patches[0].target.labelSelector`'],
+    ['a JSON 6902 move', 'resources: [d.yaml]\npatches:\n  - target: {kind: Deployment}\n    patch: "[{op: move, from: /spec, path: /x}]"\n', 'JSON 6902 op move'],
     ['a JSON 6902 patch', 'resources: [d.yaml]\npatches:\n  - patch: "[{op: remove, path: /spec}]"\n', 'JSON 6902 patch'],
     ['a strategic-merge patch that changes fields', 'resources: [d.yaml]\npatches:\n  - patch: |\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata: {name: app}\n      spec: {replicas: 1}\n', 'strategic-merge patch that changes fields'],
     ['configMapGenerator files', 'configMapGenerator:\n  - name: c\n    files: [d.yaml]\n', '`configMapGenerator[0].files`'],
@@ -67,6 +68,15 @@ describe('a kustomization kustomize itself refuses', () => {
     const render = (): unknown => renderKustomization(dir);
     expect(render).toThrow(KustomizeError);
     expect(render).toThrow(message);
+  });
+
+  it.each([
+    ['a target that matches nothing', 'target: {kind: Deployment, name: other}', 'replace', '/spec', /no resource matches patch target \{"kind":"Deployment","name":"other"\}/],
+    ['a replace of a field that is not there', 'target: {kind: Deployment, name: app}', 'replace', '/spec/replicas', /JSON 6902 replace at \/spec\/replicas on Deployment\/app: replicas does not exist/],
+    ['a test that does not hold', 'target: {kind: Deployment}', 'test', '/spec/template/spec/containers/0/name', /JSON 6902 test at .* found "app", not "x"/],
+  ])('fails on %s (stricter than kustomize, which ignores the first two)', (_name, target, op, path, message) => {
+    const dir = kustomizationDir({ 'kustomization.yaml': `resources: [d.yaml]\npatches:\n  - ${target}\n    patch: |-\n      - op: ${op}\n        path: ${path}\n        value: x\n`, 'd.yaml': DEPLOYMENT });
+    expect(() => renderKustomization(dir)).toThrow(message);
   });
 
   it('fails on a manifest file outside the kustomization’s directory', () => {

@@ -7,6 +7,6 @@ import { fileURLToPath } from 'node:url';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('fixtures', import.meta.url));
 
-export const RENDERABLE_FIXTURES = ['generated-configmap', 'overlay'] as const;
+export const RENDERABLE_FIXTURES = ['generated-configmap', 'overlay', 'json6902'] as const;
 
 export const fixture = (name: (typeof RENDERABLE_FIXTURES)[number]): string => join(FIXTURES_DIR, name);
