@@ -2,7 +2,7 @@
  * The full ledger: people, events, devices, relationships, objects, suppressed and deleted
  * identifiers. Memory grows with the data sent; use the counters ledger for long soak runs.
  */
-import type { AttributeMap, Command, DeliveryCommand, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef, RelatedObject } from '../commands.js';
+import type { Command, DeliveryCommand, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef, RelatedObject } from '../commands.js';
 import { isProblem, personFromPath } from '../validate/common.js';
 import { UnboundedEventIdSet } from './eventIds.js';
 import { IdentifierMap } from './identifierIndex.js';
@@ -185,7 +185,7 @@ export class FullLedger implements Ledger {
   #relate(person: PersonRecord, objects: readonly RelatedObject[], adding: boolean, now: number): void {
     for (const { key, attributes } of objects) {
       if (adding) {
-        person.relationships.set(key, { ...person.relationships.get(key), ...attributes } as AttributeMap);
+        person.relationships.set(key, { ...person.relationships.get(key), ...attributes });
         this.#objectPeopleOf(key).add(person);
       } else {
         person.relationships.delete(key);
