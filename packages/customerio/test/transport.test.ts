@@ -97,10 +97,12 @@ describe('createTrackTransport against the emulator', () => {
     }
   });
 
-  it('turns a request over 500 KB into too_large', async () => {
+  it('turns a request over 500 KB into bad_request, as Customer.io answers it (400; the OpenAPI document declares no 413)', async () => {
     const emulator = await start();
     const big = Array.from({ length: 600 }, (_, i) => ({ type: 'person', action: 'identify', identifiers: { id: `b${i}` }, attributes: { bio: 'x'.repeat(990) } }) as never);
-    expect(await failureOf(transport(emulator).send(batchOf(big)))).toMatchObject({ kind: 'too_large', status: 413 });
+    const failure = await failureOf(transport(emulator).send(batchOf(big)));
+    expect(failure).toMatchObject({ kind: 'bad_request', status: 400, operationErrors: [{ reason: 'too_large', field: 'body' }] });
+    expect((failure as Error).message).toContain('accepts at most 511999');
   });
 
   it('validates its options and never echoes the key', () => {

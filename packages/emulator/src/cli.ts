@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   const siteIds = config.workspaces.map((workspace) => workspace.siteId);
   process.stdout.write(`${emulator.url}\n`);
   for (const workspace of config.workspaces) {
-    const rate = workspace.rate === 0 ? 'unlimited' : `${workspace.rate} req/s, burst ${workspace.burst}`;
+    const rate = workspace.rate === 0 ? 'unlimited' : workspace.rateLimitMode === 'soft' ? `${workspace.rate} req/s, soft (counted over 3 s)` : `${workspace.rate} req/s, burst ${workspace.burst}`;
     process.stdout.write(`workspace ${workspace.siteId}: ${rate}, ledger ${workspace.ledger}\n`);
   }
   process.stdout.write(`Track API: ${emulator.url}/api/v1 and ${emulator.url}/api/v2 · admin: ${emulator.url}/__emulator/stats · Ctrl-C to stop\n`);

@@ -24,6 +24,8 @@ Flags (environment variable in brackets):
                                                                 [CIO_EMULATOR_WORKSPACES] (default ${DEFAULT_WORKSPACE})
       --rate <req/s>          per-workspace rate limit, 0 = unlimited [CIO_EMULATOR_RATE] (default ${DEFAULT_RATE})
       --burst <n>             per-workspace token-bucket size   [CIO_EMULATOR_BURST] (default ${DEFAULT_BURST})
+      --rate-limit-mode <m>   hard (bucket of --burst) | soft (rate counted over 3 s: bursts pass,
+                              sustained excess gets 429)        [CIO_EMULATOR_RATE_LIMIT_MODE] (default hard)
       --no-retry-after        send 429 without a Retry-After header
       --ledger <mode>         full | counters (counters keeps no people/events) [CIO_EMULATOR_LEDGER] (default full)
       --dedupe-window <n>     event ids remembered by the counters ledger, 0 = off (default 100000)
@@ -60,6 +62,7 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
         workspace: { type: 'string', short: 'w', multiple: true },
         rate: { type: 'string' },
         burst: { type: 'string' },
+        'rate-limit-mode': { type: 'string' },
         'no-retry-after': { type: 'boolean' },
         ledger: { type: 'string' },
         'dedupe-window': { type: 'string' },
@@ -114,6 +117,9 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
   const ledger = pick('ledger', 'CIO_EMULATOR_LEDGER');
   if (ledger !== undefined && ledger[1] !== 'full' && ledger[1] !== 'counters') throw new EmulatorOptionError(ledger[0], '"full" or "counters"', ledger[1]);
 
+  const mode = pick('rate-limit-mode', 'CIO_EMULATOR_RATE_LIMIT_MODE');
+  if (mode !== undefined && mode[1] !== 'hard' && mode[1] !== 'soft') throw new EmulatorOptionError(mode[0], '"hard" or "soft"', mode[1]);
+
   const faults: Record<string, number> = {};
   const faultFlags: [string, keyof FaultOptions, string, (n: number) => boolean][] = [
     ['latency', 'latencyMs', 'a number of milliseconds ≥ 0', nonNegative],
@@ -146,6 +152,7 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
     ...(host === undefined ? {} : { host }),
     ...(rate === undefined ? {} : { rate }),
     ...(burst === undefined ? {} : { burst }),
+    ...(mode === undefined ? {} : { rateLimitMode: mode[1] as 'hard' | 'soft' }),
     ...(values['no-retry-after'] === true ? { retryAfter: false } : {}),
     ...(ledger === undefined ? {} : { ledger: ledger[1] as 'full' | 'counters' }),
     ...(dedupeWindow === undefined ? {} : { dedupeWindow }),

@@ -20,6 +20,24 @@ export interface ObjectRef {
   readonly key: string;
 }
 
+/** One side of a person–object relationship as a request names it, with the relationship's own attributes. */
+export interface RelatedObject extends ObjectRef {
+  /** `relationship_attributes`; empty when none were sent. */
+  readonly attributes: AttributeMap;
+}
+
+/** A person named from an object's side of a relationship (object `cio_relationships`). */
+export interface RelatedPerson {
+  readonly person: PersonRef;
+  readonly attributes: AttributeMap;
+}
+
+/** Relationships carried by an identify call: v1 `cio_relationships: {action, relationships}`, v2 `cio_relationships: […]` (adds). */
+export interface RelationshipChange {
+  readonly adding: boolean;
+  readonly objects: readonly RelatedObject[];
+}
+
 /** Create or update a person. */
 export interface IdentifyCommand {
   readonly action: 'identify';
@@ -29,6 +47,8 @@ export interface IdentifyCommand {
   readonly timestamp: number | undefined;
   /** v1 `_update: true`: update an existing person, never create one. */
   readonly updateOnly: boolean;
+  /** `cio_relationships` sent with the identify; undefined when none. */
+  readonly relationships?: RelationshipChange | undefined;
 }
 
 /** The event types a person event may have. */
@@ -92,10 +112,10 @@ export interface MergeCommand {
 export interface PersonRelationshipsCommand {
   readonly action: 'add_relationships' | 'delete_relationships';
   readonly person: PersonRef;
-  readonly objects: readonly ObjectRef[];
+  readonly objects: readonly RelatedObject[];
 }
 
-/** Every v2 object operation. Relationships to people are counted, not stored. */
+/** Every v2 object operation. Relationships to people are stored on the people (anonymous ones are counted only). */
 export interface ObjectCommand {
   readonly action:
     | 'object_identify'
@@ -105,13 +125,43 @@ export interface ObjectCommand {
     | 'object_delete_relationships';
   readonly object: ObjectRef;
   readonly attributes: AttributeMap;
+  /** People named in `cio_relationships` (identify, add/delete_relationships). */
+  readonly people: readonly RelatedPerson[];
 }
 
-/** A v2 `delivery` metric (opened, converted, delivered). Counted only. */
+/**
+ * A metric about a message Customer.io delivered: a v2 `delivery` operation (`delivery_event`),
+ * `POST /api/v1/metrics` (`metric`) or `POST /api/v1/push/events` (`push_metric`).
+ */
 export interface DeliveryCommand {
-  readonly action: 'delivery_event';
+  readonly action: 'delivery_event' | 'metric' | 'push_metric';
   readonly deliveryId: string;
+  /** The metric: `opened`, `clicked`, `bounced`… */
   readonly name: string;
+  /** Unix seconds; absent = received time. */
+  readonly timestamp: number | undefined;
+}
+
+/** `POST /unsubscribe/{delivery_id}`: the recipient of a delivery unsubscribes (or resubscribes). */
+export interface UnsubscribeCommand {
+  readonly action: 'unsubscribe';
+  readonly deliveryId: string;
+  readonly unsubscribe: boolean;
+}
+
+/** `POST /api/v1/segments/{segment_id}/add_customers` · `/remove_customers`. */
+export interface SegmentCommand {
+  readonly action: 'segment_add' | 'segment_remove';
+  readonly segmentId: number;
+  readonly people: readonly PersonRef[];
+}
+
+/** `POST /api/v1/forms/{form_id}/submit`: identifies the respondent with the form fields as attributes. */
+export interface FormSubmitCommand {
+  readonly action: 'form_submit';
+  readonly formId: string;
+  readonly person: PersonRef;
+  readonly attributes: AttributeMap;
 }
 
 /** One accepted Track operation in the emulator's internal form. */
@@ -125,7 +175,10 @@ export type Command =
   | MergeCommand
   | PersonRelationshipsCommand
   | ObjectCommand
-  | DeliveryCommand;
+  | DeliveryCommand
+  | UnsubscribeCommand
+  | SegmentCommand
+  | FormSubmitCommand;
 
 /** The `action` of a {@link Command}: the keys of the per-action operation counters. */
 export type CommandAction = Command['action'];

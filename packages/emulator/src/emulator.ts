@@ -4,7 +4,7 @@
 import type { AddressInfo } from 'node:net';
 import type { PersonIdentifierKind } from './commands.js';
 import { createTrackServer } from './http/server.js';
-import type { EventQuery, EventView, PersonLookup } from './ledger/types.js';
+import type { DeliveryView, EventQuery, EventView, PersonLookup } from './ledger/types.js';
 import type { EmulatorOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { ConfigUpdate, EmulatorConfig, ServerCounters } from './state.js';
@@ -31,6 +31,8 @@ export interface EmulatorHandle {
   person(identifier: string, options?: { readonly workspace?: string; readonly by?: PersonIdentifierKind }): PersonLookup;
   /** Stored events, oldest first. */
   events(query?: EventQuery & { readonly workspace?: string }): EventView[];
+  /** What metrics and unsubscribes were reported about a delivery; undefined when none were. */
+  delivery(deliveryId: string, options?: { readonly workspace?: string }): DeliveryView | undefined;
   /** Changes faults, rate, burst or `Retry-After` at runtime; returns the settings now in force. */
   configure(update: ConfigUpdate): EmulatorConfig;
   /** The settings in force. */
@@ -75,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     stats: (siteId) => ({ ...state.requireWorkspace(siteId).stats(), server: { ...state.server } }),
     person: (identifier, { workspace, by } = {}) => state.requireWorkspace(workspace).ledger.person(identifier, by),
     events: ({ workspace, ...query } = {}) => state.requireWorkspace(workspace).ledger.events(query),
+    delivery: (deliveryId, { workspace } = {}) => state.requireWorkspace(workspace).ledger.delivery(deliveryId),
     configure: (update) => state.configure(update),
     config: () => state.config(),
     reset: (siteId) => state.reset(siteId),

@@ -4,11 +4,12 @@
  */
 import { Authenticator } from './auth.js';
 import { EmulatorOptionError } from './errors.js';
+import type { RateLimitMode } from './emulatedRateLimit.js';
 import type { FaultOptions, FaultSettings } from './faults.js';
 import { FaultInjector, validateFaults } from './faults.js';
 import type { LedgerMode } from './ledger/types.js';
 import type { ResolvedOptions } from './options.js';
-import { checkBurst, checkRate } from './options.js';
+import { checkBurst, checkRate, checkRateLimitMode } from './options.js';
 import { Workspace } from './workspace.js';
 
 /** A change of settings at runtime. Fields left out keep their value. */
@@ -19,6 +20,8 @@ export interface ConfigUpdate {
   readonly rate?: number;
   /** Token-bucket size. */
   readonly burst?: number;
+  /** `hard` or `soft` (see {@link EmulatorOptions.rateLimitMode}). */
+  readonly rateLimitMode?: RateLimitMode;
   /** Send `Retry-After` with 429 answers. */
   readonly retryAfter?: boolean;
   /** Change `rate`/`burst` of this workspace only. @defaultValue every workspace */
@@ -29,7 +32,7 @@ export interface ConfigUpdate {
 export interface EmulatorConfig {
   readonly retryAfter: boolean;
   readonly faults: FaultSettings;
-  readonly workspaces: readonly { readonly siteId: string; readonly rate: number; readonly burst: number; readonly ledger: LedgerMode }[];
+  readonly workspaces: readonly { readonly siteId: string; readonly rate: number; readonly burst: number; readonly rateLimitMode: RateLimitMode; readonly ledger: LedgerMode }[];
 }
 
 /** Counts of requests that reached no workspace. */
@@ -40,7 +43,7 @@ export interface ServerCounters {
   notFound: number;
 }
 
-const UPDATE_FIELDS = new Set(['faults', 'rate', 'burst', 'retryAfter', 'workspace']);
+const UPDATE_FIELDS = new Set(['faults', 'rate', 'burst', 'rateLimitMode', 'retryAfter', 'workspace']);
 
 /** Everything the request handlers share. */
 export class EmulatorState {
@@ -76,11 +79,12 @@ export class EmulatorState {
     const targets = update.workspace === undefined ? this.workspaces : [this.requireWorkspace(update.workspace)];
     if (update.rate !== undefined) checkRate(update.rate, 'rate');
     if (update.burst !== undefined) checkBurst(update.burst, 'burst');
+    if (update.rateLimitMode !== undefined) checkRateLimitMode(update.rateLimitMode, 'rateLimitMode');
     if (update.retryAfter !== undefined && typeof update.retryAfter !== 'boolean') throw new EmulatorOptionError('retryAfter', 'true or false', update.retryAfter);
     if (update.faults !== undefined) validateFaults(update.faults, this.faults.settings);
     if (update.faults !== undefined) this.faults.configure(update.faults);
     if (update.retryAfter !== undefined) this.retryAfter = update.retryAfter;
-    for (const workspace of targets) workspace.rateLimit.configure(update.rate ?? workspace.rateLimit.rate, update.burst ?? workspace.rateLimit.burst);
+    for (const { rateLimit } of targets) rateLimit.configure(update.rate ?? rateLimit.rate, update.burst ?? rateLimit.burst, update.rateLimitMode ?? rateLimit.mode);
     return this.config();
   }
 
@@ -89,7 +93,7 @@ export class EmulatorState {
     return {
       retryAfter: this.retryAfter,
       faults: this.faults.settings,
-      workspaces: this.workspaces.map(({ siteId, rateLimit, ledger }) => ({ siteId, rate: rateLimit.rate, burst: rateLimit.burst, ledger: ledger.mode })),
+      workspaces: this.workspaces.map(({ siteId, rateLimit, ledger }) => ({ siteId, rate: rateLimit.rate, burst: rateLimit.burst, rateLimitMode: rateLimit.mode, ledger: ledger.mode })),
     };
   }
 

@@ -1,11 +1,13 @@
 /**
  * A workspace: one `siteId:apiKey` pair with its own rate budget, ledger and counters.
  */
-import type { CommandAction } from './commands.js';
+import type { Command, CommandAction } from './commands.js';
 import { CountersLedger } from './ledger/countersLedger.js';
 import { FullLedger } from './ledger/fullLedger.js';
 import type { ApplyResult, Ledger, LedgerMode, LedgerSizes } from './ledger/types.js';
+import type { RateLimitMode } from './emulatedRateLimit.js';
 import { EmulatedRateLimit } from './emulatedRateLimit.js';
+import { MILLISECOND_TIMESTAMP_FLOOR } from './limits.js';
 
 /** What a workspace has counted since start or the last reset. */
 export interface WorkspaceCounters {
@@ -31,6 +33,14 @@ export interface WorkspaceCounters {
   faults: { error500: number; error503: number; resets: number; hangs: number; forced429: number };
   /** Answers by HTTP status, e.g. `{ "200": 10, "207": 1 }`. Resets and hangs have no status. */
   statuses: Record<string, number>;
+  /**
+   * Accepted operations whose `_timestamp`/`timestamp` (or device `last_used`) looks like
+   * milliseconds (≥ 100,000,000,000). Customer.io reads it as seconds, thousands of years ahead, so
+   * such an update wins every later one for good; the emulator does the same and counts it here.
+   */
+  millisecondTimestamps: number;
+  /** The most recent such operation: its action and the value sent. */
+  lastMillisecondTimestamp: { action: CommandAction; value: number } | undefined;
 }
 
 /** A workspace's counters plus its settings and ledger sizes, as `GET /__emulator/stats` returns them. */
@@ -40,7 +50,10 @@ export interface WorkspaceStats extends WorkspaceCounters {
   /** Requests per second; 0 = unlimited. */
   readonly rate: number;
   readonly burst: number;
+  readonly rateLimitMode: RateLimitMode;
   readonly sizes: LedgerSizes;
+  /** Warnings a person reading the stats should see, in words (e.g. millisecond timestamps). */
+  readonly notes: readonly string[];
 }
 
 /** How one workspace is set up. */
@@ -50,9 +63,12 @@ export interface WorkspaceSettings {
   /** Requests per second; 0 = unlimited. */
   readonly rate: number;
   readonly burst: number;
+  readonly rateLimitMode: RateLimitMode;
   readonly ledger: LedgerMode;
   /** Event ids remembered by the counters ledger; 0 = dedupe off. */
   readonly dedupeWindow: number;
+  /** Position in the workspace list, from 1: the `environment_id` of `GET /api/v1/accounts/region`. */
+  readonly environmentId: number;
 }
 
 function emptyCounters(): WorkspaceCounters {
@@ -68,6 +84,8 @@ function emptyCounters(): WorkspaceCounters {
     bytes: 0,
     faults: { error500: 0, error503: 0, resets: 0, hangs: 0, forced429: 0 },
     statuses: {},
+    millisecondTimestamps: 0,
+    lastMillisecondTimestamp: undefined,
   };
 }
 
@@ -77,13 +95,26 @@ export class Workspace {
   readonly apiKey: string;
   readonly rateLimit: EmulatedRateLimit;
   readonly ledger: Ledger;
+  readonly environmentId: number;
   counters: WorkspaceCounters = emptyCounters();
 
   constructor(settings: WorkspaceSettings, clock?: () => number) {
     this.siteId = settings.siteId;
     this.apiKey = settings.apiKey;
-    this.rateLimit = new EmulatedRateLimit(settings.rate, settings.burst, clock);
+    this.environmentId = settings.environmentId;
+    this.rateLimit = new EmulatedRateLimit(settings.rate, settings.burst, clock, settings.rateLimitMode);
     this.ledger = settings.ledger === 'full' ? new FullLedger() : new CountersLedger(settings.dedupeWindow);
+  }
+
+  /** Applies one valid operation to the ledger and counts it, flagging a millisecond timestamp. */
+  accept(command: Command, now: number): void {
+    const stamped = command as { readonly timestamp?: number | undefined; readonly lastUsed?: number | undefined };
+    const timestamp = stamped.timestamp ?? stamped.lastUsed;
+    if (timestamp !== undefined && timestamp >= MILLISECOND_TIMESTAMP_FLOOR) {
+      this.counters.millisecondTimestamps++;
+      this.counters.lastMillisecondTimestamp = { action: command.action, value: timestamp };
+    }
+    this.countOperation(command.action, this.ledger.apply(command, now));
   }
 
   /** Counts one accepted operation and what applying it did. */
@@ -103,7 +134,18 @@ export class Workspace {
   /** A snapshot safe to hand out (later requests do not change it). */
   stats(): WorkspaceStats {
     const counters = structuredClone(this.counters);
-    return { siteId: this.siteId, ledger: this.ledger.mode, rate: this.rateLimit.rate, burst: this.rateLimit.burst, ...counters, sizes: this.ledger.sizes() };
+    const { rate, burst, mode } = this.rateLimit;
+    return { siteId: this.siteId, ledger: this.ledger.mode, rate, burst, rateLimitMode: mode, ...counters, sizes: this.ledger.sizes(), notes: this.#notes() };
+  }
+
+  #notes(): string[] {
+    const { millisecondTimestamps: count, lastMillisecondTimestamp: last } = this.counters;
+    if (count === 0 || last === undefined) return [];
+    const date = new Date(last.value).toISOString().slice(0, 10);
+    return [
+      `${count} operation${count === 1 ? '' : 's'} had a timestamp in milliseconds (latest: ${last.action} with ${last.value}, ${date} if milliseconds). ` +
+        'Customer.io reads timestamps as unix seconds, so these are thousands of years ahead and win every later update: send seconds.',
+    ];
   }
 
   /** Forgets the ledger and the counters, and refills the rate budget. */

@@ -74,8 +74,8 @@ describe('admin API under /__emulator/', () => {
       retryAfter: true,
       faults: { latencyMs: 0, jitterMs: 0, error500Rate: 0, error503Rate: 0, resetRate: 0, hangRate: 0, hangMs: 60_000, force429RemainingMs: 0 },
       workspaces: [
-        { siteId: 'one', rate: 0, burst: 100, ledger: 'full' },
-        { siteId: 'two', rate: 0, burst: 100, ledger: 'full' },
+        { siteId: 'one', rate: 0, burst: 100, rateLimitMode: 'hard', ledger: 'full' },
+        { siteId: 'two', rate: 0, burst: 100, rateLimitMode: 'hard', ledger: 'full' },
       ],
     });
     await send(emulator, 'POST', '/__emulator/config', { rate: 50, burst: 10, retryAfter: false }, NO_AUTH);
@@ -87,7 +87,9 @@ describe('admin API under /__emulator/', () => {
         { siteId: 'two', rate: 5, burst: 10 },
       ],
     });
-    for (const body of ['nope', '[1]', '{"speed":1}', '{"rate":-1}', '{"burst":0}', '{"retryAfter":"yes"}']) {
+    await send(emulator, 'POST', '/__emulator/config?workspace=one', { rateLimitMode: 'soft' }, NO_AUTH);
+    expect(emulator.config().workspaces.map((workspace) => workspace.rateLimitMode)).toEqual(['soft', 'hard']);
+    for (const body of ['nope', '[1]', '{"speed":1}', '{"rate":-1}', '{"burst":0}', '{"retryAfter":"yes"}', '{"rateLimitMode":"lenient"}']) {
       expect((await send(emulator, 'POST', '/__emulator/config', body, NO_AUTH)).status).toBe(400);
     }
   });

@@ -40,6 +40,8 @@ describe('parseCliArgs', () => {
     const env = { CIO_EMULATOR_PORT: '4200', CIO_EMULATOR_WORKSPACES: 'x:kx,y:ky', CIO_EMULATOR_RATE: '7', CIO_EMULATOR_BURST: '3', CIO_EMULATOR_LEDGER: 'counters', CIO_EMULATOR_HOST: '::1' };
     expect(parseCliArgs([], env)).toMatchObject({ options: { port: 4200, workspaces: ['x:kx', 'y:ky'], rate: 7, burst: 3, ledger: 'counters', host: '::1' } });
     expect(parseCliArgs(['--rate', '9', '-w', 'z:kz'], env)).toMatchObject({ options: { rate: 9, workspaces: ['z:kz'] } });
+    expect(parseCliArgs([], { CIO_EMULATOR_RATE_LIMIT_MODE: 'soft' })).toMatchObject({ options: { rateLimitMode: 'soft' } });
+    expect(parseCliArgs(['--rate-limit-mode', 'hard'], { CIO_EMULATOR_RATE_LIMIT_MODE: 'soft' })).toMatchObject({ options: { rateLimitMode: 'hard' } });
   });
 
   it('names the flag or variable in its errors, and never echoes an API key', () => {
@@ -58,6 +60,7 @@ describe('parseCliArgs', () => {
     expect(message(['--error-500', '1.5'])).toBe('--error-500 must be a fraction between 0 and 1; received "1.5"');
     expect(message(['--error-500', '0.6', '--hang', '0.6'])).toContain('at most 1');
     expect(message(['--ledger', 'some'])).toBe('--ledger must be "full" or "counters"; received "some"');
+    expect(message(['--rate-limit-mode', 'lax'])).toBe('--rate-limit-mode must be "hard" or "soft"; received "lax"');
     expect(message(['--dedupe-window', '20000000'])).toBe('--dedupe-window must be an integer from 0 to 16777215; received "20000000"');
     expect(message([], { CIO_EMULATOR_RATE: '-1' })).toContain('CIO_EMULATOR_RATE must be');
     expect(message(['--colour'])).toContain("Unknown option '--colour'");

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { basicAuth, identifyOp, send, trackClient, useEmulators } from './helpers.js';
+import { expectDeclaredAnswer } from './openapi.js';
 
 describe('401 on missing or wrong Basic auth', () => {
   const start = useEmulators();
@@ -150,28 +151,33 @@ function operationOfBytes(id: string, bytes: number): Record<string, unknown> {
   return operation;
 }
 
-describe('request and operation size limits', () => {
+describe('request and operation size limits (a kilobyte is 1,024 bytes; oversize v2 requests get 400)', () => {
   const start = useEmulators();
 
-  it('refuses a batch body of 500,000 bytes or more with 413 and accepts one byte less', async () => {
+  it('refuses a batch body of 500 KB (512,000 bytes) or more with 400 and accepts one byte less', async () => {
     const emulator = await start();
     const body = JSON.stringify({ batch: [identifyOp('1')] });
     const padded = (size: number): string => body + ' '.repeat(size - Buffer.byteLength(body));
-    expect((await send(emulator, 'POST', '/api/v2/batch', padded(499_999))).status).toBe(200);
-    const tooLarge = await send(emulator, 'POST', '/api/v2/batch', padded(500_000));
-    expect(tooLarge.status).toBe(413);
-    expect(tooLarge.json).toEqual({ errors: [{ reason: 'too_large', field: 'body', message: expect.stringContaining('500000 bytes') }] });
-    expect(emulator.stats()).toMatchObject({ acceptedOperations: 1, rejectedRequests: 1, statuses: { 200: 1, 413: 1 } });
+    const fits = await send(emulator, 'POST', '/api/v2/batch', padded(511_999));
+    expect(fits.status).toBe(200);
+    expectDeclaredAnswer('POST', '/api/v2/batch', fits.status, fits.json);
+    const tooLarge = await send(emulator, 'POST', '/api/v2/batch', padded(512_000));
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.json).toEqual({ errors: [{ reason: 'too_large', field: 'body', message: 'request body is 512000 bytes; this endpoint accepts at most 511999' }] });
+    expectDeclaredAnswer('POST', '/api/v2/batch', tooLarge.status, tooLarge.json);
+    expect(emulator.stats()).toMatchObject({ acceptedOperations: 1, rejectedRequests: 1, statuses: { 200: 1, 400: 1 } });
   });
 
-  it('refuses an entity body over 32,000 bytes with 413', async () => {
+  it('refuses an entity body of 32 KB (32,768 bytes) or more with 400', async () => {
     const emulator = await start();
     const body = JSON.stringify(identifyOp('1'));
-    expect((await send(emulator, 'POST', '/api/v2/entity', body + ' '.repeat(32_000 - body.length))).status).toBe(200);
-    expect((await send(emulator, 'POST', '/api/v2/entity', body + ' '.repeat(32_001 - body.length))).status).toBe(413);
+    expect((await send(emulator, 'POST', '/api/v2/entity', body + ' '.repeat(32_767 - body.length))).status).toBe(200);
+    const tooLarge = await send(emulator, 'POST', '/api/v2/entity', body + ' '.repeat(32_768 - body.length));
+    expect(tooLarge).toMatchObject({ status: 400, json: { errors: [{ reason: 'too_large', field: 'body' }] } });
+    expectDeclaredAnswer('POST', '/api/v2/entity', tooLarge.status, tooLarge.json);
   });
 
-  it('refuses a v1 body over 1,000,000 bytes with 413 in the v1 format', async () => {
+  it('keeps 413 for the emulator’s own v1 guard of 1,000,000 bytes, in the v1 format', async () => {
     const emulator = await start();
     const answer = await send(emulator, 'PUT', '/api/v1/customers/1', `{}${' '.repeat(1_000_000)}`);
     expect(answer).toMatchObject({ status: 413, json: { meta: { errors: [expect.stringContaining('at most 1000000')] } } });
@@ -180,18 +186,19 @@ describe('request and operation size limits', () => {
   it('refuses a body far over the cap without reading it, and closes that connection', async () => {
     const emulator = await start();
     const answer = await send(emulator, 'POST', '/api/v2/entity', `{}${' '.repeat(3_000_000)}`);
-    expect(answer.status).toBe(413);
+    expect(answer.status).toBe(400);
     expect(answer.headers.get('connection')).toBe('close');
   });
 
-  it('answers 207 for a batch operation over 32,000 bytes and accepts one of exactly 32,000', async () => {
+  it('answers 207 for a batch operation over 32 KB and accepts one of exactly 32,768 bytes', async () => {
     const emulator = await start();
-    const fits = operationOfBytes('fits', 32_000);
-    const over = operationOfBytes('over', 32_001);
-    expect(JSON.stringify(fits).length).toBe(32_000);
-    expect(JSON.stringify(over).length).toBe(32_001);
+    const fits = operationOfBytes('fits', 32_768);
+    const over = operationOfBytes('over', 32_769);
+    expect(JSON.stringify(fits).length).toBe(32_768);
+    expect(JSON.stringify(over).length).toBe(32_769);
     const answer = await trackClient(emulator).batch([fits, over, identifyOp('small')]);
-    expect(answer).toEqual({ errors: [{ batch_index: 1, reason: 'too_large', field: 'operation', message: expect.stringContaining('32001 bytes') }] });
+    expect(answer).toEqual({ errors: [{ batch_index: 1, reason: 'too_large', field: 'operation', message: 'operation is 32769 bytes; each operation must be 32768 bytes or smaller' }] });
+    expectDeclaredAnswer('POST', '/api/v2/batch', 207, answer);
     expect(emulator.person('fits').state).toBe('active');
     expect(emulator.person('over').state).toBe('unknown');
     expect(emulator.person('small').state).toBe('active');

@@ -1,7 +1,7 @@
 /**
  * Test helpers: every test starts its own emulator on port 0 and closes it afterwards.
  */
-import { TrackClient } from 'customerio-node';
+import { CustomerIORequestError, TrackClient } from 'customerio-node';
 import { afterEach } from 'vitest';
 import type { EmulatorHandle, EmulatorOptions } from '../src/index.js';
 import { startEmulator } from '../src/index.js';
@@ -52,4 +52,27 @@ export function identifyOp(id: string, attributes: Record<string, unknown> = {},
 /** A v2 person event operation. */
 export function eventOp(id: string, name: string, eventId?: string): Record<string, unknown> {
   return { type: 'person', action: 'event', identifiers: { id }, name, ...(eventId === undefined ? {} : { id: eventId }) };
+}
+
+/**
+ * Runs one call of the official client and returns what it resolved with and the HTTP status the
+ * emulator answered (read from the workspace's per-status counters, since the client hides it).
+ */
+export async function answered<T>(emulator: EmulatorHandle, call: () => Promise<T>, siteId?: string): Promise<{ status: number; body: T }> {
+  const before = emulator.stats(siteId).statuses;
+  const body = await call();
+  const after = emulator.stats(siteId).statuses;
+  const changed = Object.keys(after).filter((status) => after[status] !== before[status]);
+  if (changed.length !== 1) throw new Error(`expected one answer, the status counters changed by ${JSON.stringify(changed)}`);
+  return { status: Number(changed[0]), body };
+}
+
+/** Awaits a call of the official client that must be refused; returns the status and the parsed body. */
+export async function refused(call: Promise<unknown>): Promise<{ status: number; body: unknown }> {
+  const error = await call.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof CustomerIORequestError)) throw new Error(`expected a CustomerIORequestError, got ${String(error)}`);
+  return { status: error.statusCode, body: error.body === '' ? undefined : JSON.parse(error.body) };
 }

@@ -75,7 +75,50 @@ describe('per-workspace rate limit', () => {
   });
 });
 
+describe("rateLimitMode: 'soft' (Customer.io's documented, not strictly enforced limit)", () => {
+  const start = useEmulators();
+
+  it('lets a burst of three seconds’ budget through at once, where hard mode refuses past the burst', async () => {
+    // 1 req/s: the hard bucket holds `burst` (1), the soft one 3 seconds' worth; refills are 1 s
+    // apart, far longer than the four back-to-back requests take.
+    const soft = await start({ rate: 1, burst: 1, rateLimitMode: 'soft' });
+    const hard = await start({ rate: 1, burst: 1 });
+    const statuses = async (emulator: typeof soft): Promise<number[]> => {
+      const answers: number[] = [];
+      for (let index = 0; index < 4; index++) answers.push((await send(emulator, 'PUT', `/api/v1/customers/${index}`, {})).status);
+      return answers;
+    };
+    expect(await statuses(soft)).toEqual([200, 200, 200, 429]);
+    expect(await statuses(hard)).toEqual([200, 429, 429, 429]);
+    expect(soft.stats()).toMatchObject({ rateLimitMode: 'soft', rateLimited: 1 });
+    expect(soft.config().workspaces).toEqual([{ siteId: 'site', rate: 1, burst: 1, rateLimitMode: 'soft', ledger: 'full' }]);
+  });
+
+  it('refuses an unknown mode, naming the option', async () => {
+    await expect(start({ rateLimitMode: 'lenient' as never })).rejects.toThrow('rateLimitMode must be "hard" or "soft"; received "lenient"');
+  });
+});
+
 describe('EmulatedRateLimit', () => {
+  it('in soft mode, passes bursts and throttles only a rate sustained above the limit', () => {
+    let now = 0;
+    const limit = new EmulatedRateLimit(100, 1, () => now, 'soft');
+    // A burst of 300 (three seconds' worth) passes at once…
+    const burst = Array.from({ length: 300 }, () => limit.take().allowed);
+    expect(burst.every(Boolean)).toBe(true);
+    expect(limit.take()).toEqual({ allowed: false, retryAfterMs: 10 });
+    // …and then a sustained 200 req/s gets half its requests through: the limit's own 100 per second.
+    let allowed = 0;
+    for (let tick = 1; tick <= 2000; tick++) {
+      now += 5;
+      if (limit.take().allowed) allowed++;
+    }
+    expect(allowed).toBe(1000);
+    // After an idle period the three-second budget is back.
+    now += 3000;
+    expect(Array.from({ length: 301 }, () => limit.take().allowed).filter(Boolean)).toHaveLength(300);
+  });
+
   it('allows a burst, then refills at the rate, and says how long until the next token', () => {
     let now = 0;
     const limit = new EmulatedRateLimit(10, 3, () => now);

@@ -43,9 +43,10 @@ const CONTENT_TYPE = 'application/json; charset=utf-8';
 export function writeAnswer(response: ServerResponse, answer: Answer, close = false): void {
   // A flat [name, value, …] list is the cheapest form for node:http to serialise; this runs
   // once per request.
-  const headers = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(answer.body))];
+  // A 204 carries neither a body nor the headers that describe one (RFC 9110 §8.6).
+  const headers: string[] = answer.status === 204 ? [] : ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(answer.body))];
   if (answer.headers !== undefined) for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
   if (close) headers.push('connection', 'close');
   response.writeHead(answer.status, headers);
-  response.end(answer.body);
+  response.end(answer.status === 204 ? undefined : answer.body);
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP front of the emulator (node:http, no framework, for speed). A Track API request goes
  * through: route → latency → auth (401) → forced 429 window → token bucket (429) → injected fault
- * → body with a byte cap (413) → JSON (400) → the route (200 / 207 / 400).
+ * → body with a byte cap (400 on v2, 413 for the v1 guard) → JSON (400) → the route (200 / 204 / 207 / 400).
  *
  * The Track API path is written with callbacks, not async/await: it runs for every request of a
  * load test, and each promise and microtask shows in requests per second.
@@ -58,7 +58,7 @@ function route(state: EmulatorState, timers: TimerSet, request: IncomingMessage,
     handleAdmin(state, request, response, path.slice(12), query).catch((error: unknown) => fail(response, error));
     return;
   }
-  const trackRoute = matchTrackRoute(method, path);
+  const trackRoute = matchTrackRoute(method, path, queryStart < 0 ? undefined : new URLSearchParams(url.slice(queryStart + 1)));
   if (trackRoute === undefined) {
     state.server.notFound++;
     return writeAnswer(response, errorAnswer(404, path.startsWith('/api/v2/') ? 'v2' : 'v1', problem('not_found', 'path', `no Track API route for ${method} ${path}`)));
@@ -72,7 +72,8 @@ function route(state: EmulatorState, timers: TimerSet, request: IncomingMessage,
 
 /** Auth, rate limit and faults: everything decided before the body is read. */
 function admit(state: EmulatorState, timers: TimerSet, request: IncomingMessage, response: ServerResponse, route: TrackRoute): void {
-  const workspace = state.authenticator.authenticate(request.headers.authorization);
+  const authenticated = state.authenticator.authenticate(request.headers.authorization);
+  const workspace = authenticated ?? (route.auth === 'optional' ? state.workspaces[0] : undefined);
   if (workspace === undefined) {
     state.server.unauthorized++;
     return writeAnswer(response, errorAnswer(401, route.format, problem('unauthorized', 'authorization', 'unauthorized: send HTTP Basic auth with a known site id and its API key')));
@@ -106,7 +107,7 @@ function admit(state: EmulatorState, timers: TimerSet, request: IncomingMessage,
   }
   readBody(request, route.maxBodyBytes, (read) => {
     try {
-      respond(workspace, response, route, read);
+      respond(workspace, request, response, route, read);
     } catch (error) {
       fail(response, error);
     }
@@ -114,13 +115,13 @@ function admit(state: EmulatorState, timers: TimerSet, request: IncomingMessage,
 }
 
 /** Body → JSON → route. */
-function respond(workspace: Workspace, response: ServerResponse, route: TrackRoute, read: BodyResult): void {
+function respond(workspace: Workspace, request: IncomingMessage, response: ServerResponse, route: TrackRoute, read: BodyResult): void {
   const counters = workspace.counters;
   if (read.kind === 'aborted') return;
   if (read.kind === 'too_large') {
     counters.rejectedRequests++;
     const message = `request body is ${read.received} bytes; this endpoint accepts at most ${route.maxBodyBytes}`;
-    return answer(workspace, response, errorAnswer(413, route.format, problem('too_large', 'body', message)), read.closeConnection);
+    return answer(workspace, response, errorAnswer(route.oversizeStatus, route.format, problem('too_large', 'body', message)), read.closeConnection);
   }
   counters.bytes += read.body.length;
   let body: unknown;
@@ -132,7 +133,7 @@ function respond(workspace: Workspace, response: ServerResponse, route: TrackRou
       return answer(workspace, response, errorAnswer(400, route.format, problem('invalid', 'body', 'request body is not valid JSON')));
     }
   }
-  answer(workspace, response, route.handle({ workspace, body, bytes: read.body.length, now: Date.now() }));
+  answer(workspace, response, route.handle({ workspace, body, bytes: read.body.length, now: Date.now(), contentType: request.headers['content-type'] }));
 }
 
 function answer(workspace: Workspace, response: ServerResponse, result: Answer, close = false): void {

@@ -6,7 +6,7 @@
  */
 import type { Command } from '../commands.js';
 import { BoundedEventIdSet } from './eventIds.js';
-import type { ApplyResult, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
+import type { ApplyResult, DeliveryView, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
 
 /** Event ids the counters ledger remembers when not told otherwise. */
 export const DEFAULT_DEDUPE_WINDOW = 100_000;
@@ -41,8 +41,12 @@ export class CountersLedger implements Ledger {
     return [];
   }
 
+  delivery(): DeliveryView | undefined {
+    return undefined;
+  }
+
   sizes(): LedgerSizes {
-    return { people: 0, events: 0, anonymousEvents: 0, objects: 0, suppressed: 0, eventIds: this.#eventIds.size };
+    return { people: 0, events: 0, anonymousEvents: 0, objects: 0, suppressed: 0, deliveries: 0, eventIds: this.#eventIds.size };
   }
 
   clear(): void {

@@ -2,24 +2,42 @@
  * The full ledger: people, events, devices, relationships, objects, suppressed and deleted
  * identifiers. Memory grows with the data sent; use the counters ledger for long soak runs.
  */
-import type { Command, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef } from '../commands.js';
+import type { Command, DeliveryCommand, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef, RelatedObject } from '../commands.js';
 import { isProblem, personFromPath } from '../validate/common.js';
 import { UnboundedEventIdSet } from './eventIds.js';
 import { IdentifierMap } from './identifierIndex.js';
 import { PersonRecord } from './person.js';
-import type { ApplyResult, EventQuery, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
+import type { ApplyResult, DeliveryMetricView, DeliveryView, EventQuery, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
 
 /** Events listed when a query gives no `limit`. */
 const DEFAULT_EVENT_LIMIT = 1000;
+
+/** A merge moves "the most recent 30-days of event history" of the secondary (merge operation, OpenAPI document). */
+const MERGED_EVENT_HISTORY_SECONDS = 30 * 24 * 60 * 60;
+
+const METRIC_SOURCES: Record<DeliveryCommand['action'], DeliveryMetricView['source']> = { delivery_event: 'v2', metric: 'metrics', push_metric: 'push_events' };
+
+interface DeliveryRecord {
+  readonly metrics: DeliveryMetricView[];
+  unsubscribed?: boolean;
+}
 
 /** Records everything a workspace receives. See {@link Ledger}. */
 export class FullLedger implements Ledger {
   readonly mode = 'full' as const;
   readonly #index = new IdentifierMap<PersonRecord>();
-  readonly #suppressed = new IdentifierMap<true>();
+  /**
+   * Suppressed identifiers, each pointing at every identifier suppressed with it: unsuppressing one
+   * frees them all ("the suppressed person had both an email and ID, both the person's email and ID
+   * are unsuppressed", unsuppress operation).
+   */
+  readonly #suppressed = new IdentifierMap<readonly PersonRef[]>();
   readonly #deleted = new IdentifierMap<true>();
   readonly #anonymousEvents: EventView[] = [];
   readonly #objects = new Map<string, Record<string, unknown>>();
+  /** The people related to each object, so deleting the object can drop the relationships. */
+  readonly #objectPeople = new Map<string, Set<PersonRecord>>();
+  readonly #deliveries = new Map<string, DeliveryRecord>();
   readonly #eventIds = new UnboundedEventIdSet();
   #personEvents = 0;
   #nextCioId = 1;
@@ -52,14 +70,19 @@ export class FullLedger implements Ledger {
         return 'applied';
       }
       case 'suppress': {
-        // Suppressing deletes the profile and blocks every identifier it had.
+        // Suppressing deletes the profile and blocks every identifier it had ("both the person's email and ID are suppressed").
         const person = this.#index.get(command.person);
         const refs = person === undefined ? [command.person] : this.#remove(person);
-        for (const ref of refs) this.#suppressed.set(ref, true);
+        for (const ref of refs) this.#suppressed.set(ref, refs);
         return 'applied';
       }
-      case 'unsuppress':
-        return this.#suppressed.delete(command.person) ? 'applied' : 'ignored';
+      case 'unsuppress': {
+        const group = this.#suppressed.get(command.person);
+        if (group === undefined) return 'ignored';
+        // Frees the person's every identifier; it "does not recreate the profile".
+        for (const ref of group) this.#suppressed.delete(ref);
+        return 'applied';
+      }
       case 'add_device': {
         if (this.#suppressed.has(command.person)) return 'ignored';
         const person = this.#findOrCreate(command.person, now);
@@ -78,10 +101,10 @@ export class FullLedger implements Ledger {
         const secondary = this.#index.get(command.secondary);
         // "If the primary profile doesn't exist, your request won't do anything."
         if (primary === undefined || secondary === undefined || primary === secondary) return 'ignored';
-        const moved = secondary.events.length;
         for (const ref of this.#remove(secondary)) this.#deleted.set(ref, true);
-        primary.mergeFrom(secondary, now);
-        this.#personEvents += moved;
+        const relatedBefore = new Set(primary.relationships.keys());
+        this.#personEvents += primary.mergeFrom(secondary, now, Math.floor(now / 1000) - MERGED_EVENT_HISTORY_SECONDS);
+        for (const key of primary.relationships.keys()) if (!relatedBefore.has(key)) this.#objectPeopleOf(key).add(primary);
         return 'applied';
       }
       case 'add_relationships':
@@ -90,29 +113,91 @@ export class FullLedger implements Ledger {
         const adding = command.action === 'add_relationships';
         const person = adding ? this.#findOrCreate(command.person, now) : this.#index.get(command.person);
         if (person === undefined) return 'ignored';
-        for (const object of command.objects) {
-          if (adding) person.relationships.add(object.key);
-          else person.relationships.delete(object.key);
-        }
-        person.updatedAt = now;
+        this.#relate(person, command.objects, adding, now);
         return 'applied';
       }
       case 'object_identify':
       case 'object_identify_anonymous':
-        this.#objects.set(command.object.key, { ...this.#objects.get(command.object.key), ...command.attributes });
-        return 'applied';
-      case 'object_delete':
-        return this.#objects.delete(command.object.key) ? 'applied' : 'ignored';
       case 'object_add_relationships':
-      case 'object_delete_relationships':
-      case 'delivery_event':
+      case 'object_delete_relationships': {
+        const { key } = command.object;
+        if (command.action === 'object_identify' || command.action === 'object_identify_anonymous') {
+          this.#objects.set(key, { ...this.#objects.get(key), ...command.attributes });
+        }
+        // From the object's side: each named person gains (or loses) this object, as if they had sent it.
+        const adding = command.action !== 'object_delete_relationships';
+        for (const { person: ref, attributes } of command.people) {
+          if (this.#suppressed.has(ref)) continue;
+          const person = adding ? this.#findOrCreate(ref, now) : this.#index.get(ref);
+          if (person !== undefined) this.#relate(person, [{ key, attributes }], adding, now);
+        }
         return 'applied';
+      }
+      case 'object_delete': {
+        const { key } = command.object;
+        const people = this.#objectPeople.get(key);
+        if (people !== undefined) for (const person of people) person.relationships.delete(key);
+        this.#objectPeople.delete(key);
+        return this.#objects.delete(key) ? 'applied' : 'ignored';
+      }
+      case 'delivery_event':
+      case 'metric':
+      case 'push_metric':
+        this.#delivery(command.deliveryId).metrics.push({ metric: command.name, source: METRIC_SOURCES[command.action], timestamp: command.timestamp ?? Math.floor(now / 1000) });
+        return 'applied';
+      case 'unsubscribe':
+        // Customer.io sets the unsubscribed attribute of the delivery's recipient; the emulator sends
+        // no messages, so it knows no recipient and records the request on the delivery.
+        this.#delivery(command.deliveryId).unsubscribed = command.unsubscribe;
+        return 'applied';
+      case 'segment_add':
+      case 'segment_remove': {
+        // Only people who exist are added: a segment call never creates a person.
+        let changed = false;
+        for (const ref of command.people) {
+          const person = this.#index.get(ref);
+          if (person === undefined) continue;
+          if (command.action === 'segment_add') person.segments.add(command.segmentId);
+          else person.segments.delete(command.segmentId);
+          changed = true;
+        }
+        return changed ? 'applied' : 'ignored';
+      }
+      case 'form_submit':
+        // "If the person who submitted the form does not already exist, we create them (like an identify request)."
+        return this.#identify({ action: 'identify', person: command.person, attributes: command.attributes, timestamp: undefined, updateOnly: false }, now);
     }
+  }
+
+  #delivery(deliveryId: string): DeliveryRecord {
+    let record = this.#deliveries.get(deliveryId);
+    if (record === undefined) this.#deliveries.set(deliveryId, (record = { metrics: [] }));
+    return record;
+  }
+
+  #objectPeopleOf(key: string): Set<PersonRecord> {
+    let people = this.#objectPeople.get(key);
+    if (people === undefined) this.#objectPeople.set(key, (people = new Set()));
+    return people;
+  }
+
+  /** Adds or removes relationships of a person; an added one keeps the attributes sent with it. */
+  #relate(person: PersonRecord, objects: readonly RelatedObject[], adding: boolean, now: number): void {
+    for (const { key, attributes } of objects) {
+      if (adding) {
+        person.relationships.set(key, { ...person.relationships.get(key), ...attributes });
+        this.#objectPeopleOf(key).add(person);
+      } else {
+        person.relationships.delete(key);
+        this.#objectPeople.get(key)?.delete(person);
+      }
+    }
+    person.updatedAt = now;
   }
 
   #identify(command: IdentifyCommand, now: number): ApplyResult {
     if (this.#suppressed.has(command.person)) return 'ignored';
-    const person = command.updateOnly ? this.#index.get(command.person) : this.#findOrCreate(command.person, now);
+    const person = this.#index.get(command.person) ?? this.#ownerOfBodyIdentifier(command) ?? (command.updateOnly ? undefined : this.#findOrCreate(command.person, now));
     if (person === undefined) return 'ignored';
     const { attributes } = command;
     const changed = person.writeAttributes(attributes, command.timestamp ?? Math.floor(now / 1000), now);
@@ -121,7 +206,33 @@ export class FullLedger implements Ledger {
       this.#adoptIdentifier(person, 'id', byCioId);
       this.#adoptIdentifier(person, 'email', byCioId);
     }
+    if (command.relationships !== undefined) this.#relate(person, command.relationships.objects, command.relationships.adding, now);
     return 'applied';
+  }
+
+  /**
+   * The identify rule for an identifier nobody has yet: "If the identifier in the path does not belong
+   * to a person but you use an identifier in your request body that does belong to a person, your
+   * request updates the person and assigns them the identifier in the path", and its tip: "you send an
+   * identify call with a new id but an email that already belongs to someone, we update the existing
+   * person rather than creating a new one. The existing person gets the new id" (identify operation,
+   * OpenAPI document). So the person who has the body's `email` (or `id`) takes the path's identifier,
+   * in place of the one of that kind they had. A cio_id is never assigned this way.
+   */
+  #ownerOfBodyIdentifier(command: IdentifyCommand): PersonRecord | undefined {
+    const { person: ref, attributes } = command;
+    if (ref.kind !== 'id' && ref.kind !== 'email') return undefined;
+    const other = ref.kind === 'id' ? 'email' : 'id';
+    const value = attributes[other];
+    if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+    const owner = this.#index.get({ kind: other, value: String(value) });
+    if (owner === undefined) return undefined;
+    const previous = owner.identifiers[ref.kind];
+    if (previous !== undefined) this.#index.delete({ kind: ref.kind, value: previous });
+    owner.identifiers[ref.kind] = ref.value;
+    this.#index.set(ref, owner);
+    this.#deleted.delete(ref);
+    return owner;
   }
 
   /**
@@ -161,6 +272,7 @@ export class FullLedger implements Ledger {
     const refs: PersonRef[] = [{ kind: 'cio_id', value: person.cioId }];
     for (const [kind, value] of Object.entries(person.identifiers)) refs.push({ kind: kind as PersonIdentifierKind, value });
     for (const ref of refs) this.#index.delete(ref);
+    for (const key of person.relationships.keys()) this.#objectPeople.get(key)?.delete(person);
     this.#personEvents -= person.events.length;
     return refs;
   }
@@ -191,6 +303,12 @@ export class FullLedger implements Ledger {
     return events.slice(0, limit);
   }
 
+  delivery(deliveryId: string): DeliveryView | undefined {
+    const record = this.#deliveries.get(deliveryId);
+    if (record === undefined) return undefined;
+    return { deliveryId, metrics: [...record.metrics], ...(record.unsubscribed === undefined ? {} : { unsubscribed: record.unsubscribed }) };
+  }
+
   sizes(): LedgerSizes {
     return {
       people: this.#index.count('cio_id'),
@@ -198,12 +316,13 @@ export class FullLedger implements Ledger {
       anonymousEvents: this.#anonymousEvents.length,
       objects: this.#objects.size,
       suppressed: this.#suppressed.size,
+      deliveries: this.#deliveries.size,
       eventIds: this.#eventIds.size,
     };
   }
 
   clear(): void {
-    for (const collection of [this.#index, this.#suppressed, this.#deleted, this.#objects, this.#eventIds]) collection.clear();
+    for (const collection of [this.#index, this.#suppressed, this.#deleted, this.#objects, this.#objectPeople, this.#deliveries, this.#eventIds]) collection.clear();
     this.#anonymousEvents.length = 0;
     this.#personEvents = 0;
     this.#nextCioId = 1;

@@ -23,7 +23,10 @@ export class PersonRecord {
   readonly identifiers: Partial<Record<ExternalIdentifierKind, string>> = {};
   readonly #attributes = new Map<string, Write>();
   readonly devices = new Map<string, DeviceView>();
-  readonly relationships = new Set<string>();
+  /** Related objects (`type_id:object_id` or `cio:<cio_object_id>`) → the relationship's attributes. */
+  readonly relationships = new Map<string, AttributeMap>();
+  /** Manual segments the person was added to (`POST /api/v1/segments/{id}/add_customers`). */
+  readonly segments = new Set<number>();
   readonly events: EventView[] = [];
   updatedAt: number;
 
@@ -59,17 +62,30 @@ export class PersonRecord {
     return this.#attributes.get(name)?.attributes[name];
   }
 
-  /** Copies the attributes `secondary` has and this person lacks (the documented merge rule). */
-  mergeFrom(secondary: PersonRecord, now: number): void {
+  /**
+   * Takes what the merge rules of `POST /api/v1/merge_customers` move from `secondary`: "Attributes
+   * that are not set, or are empty, on the primary", "The most recent 30-days of event history"
+   * (events whose timestamp is at or after `eventsSince`, unix seconds) and "Manual segments that the
+   * primary person did not already belong to"; also its devices and relationships. Returns the number
+   * of events moved.
+   */
+  mergeFrom(secondary: PersonRecord, now: number, eventsSince: number): number {
     for (const [name, write] of secondary.#attributes) {
       const current = this.attribute(name);
       if (current === undefined || current === null || current === '') this.#attributes.set(name, write);
     }
     for (const [token, device] of secondary.devices) if (!this.devices.has(token)) this.devices.set(token, device);
-    for (const relationship of secondary.relationships) this.relationships.add(relationship);
-    for (const event of secondary.events) this.events.push({ ...event, cioId: this.cioId });
+    for (const [key, attributes] of secondary.relationships) if (!this.relationships.has(key)) this.relationships.set(key, attributes);
+    for (const segment of secondary.segments) this.segments.add(segment);
+    let moved = 0;
+    for (const event of secondary.events) {
+      if (event.timestamp < eventsSince) continue;
+      this.events.push({ ...event, cioId: this.cioId });
+      moved++;
+    }
     this.events.sort((a, b) => a.receivedAt - b.receivedAt);
     this.updatedAt = now;
+    return moved;
   }
 
   /** A plain snapshot for the admin API and tests. */
@@ -82,7 +98,9 @@ export class PersonRecord {
       identifiers: { ...this.identifiers },
       attributes,
       devices: [...this.devices.values()],
-      relationships: [...this.relationships],
+      relationships: [...this.relationships.keys()],
+      relationshipAttributes: Object.fromEntries(this.relationships),
+      segments: [...this.segments].sort((a, b) => a - b),
       eventCount: this.events.length,
       createdAt: this.createdAt,
       updatedAt: this.updatedAt,

@@ -55,6 +55,10 @@ export interface PersonView {
   readonly devices: readonly DeviceView[];
   /** Related objects as `object_type_id:object_id` (or `cio:<cio_object_id>`). */
   readonly relationships: readonly string[];
+  /** The `relationship_attributes` of each related object (an empty object when none were sent). */
+  readonly relationshipAttributes: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Ids of the manual segments the person was added to, ascending. */
+  readonly segments: readonly number[];
   /** Number of events stored for this person. */
   readonly eventCount: number;
   /** Unix milliseconds. */
@@ -68,6 +72,24 @@ export interface PersonView {
  * workspace keeps the counters ledger, which stores no people.
  */
 export type PersonLookup = PersonView | { readonly state: 'deleted' | 'suppressed' | 'unknown' | 'untracked' };
+
+/** One metric reported about a delivery, as the admin API shows it. */
+export interface DeliveryMetricView {
+  /** `opened`, `clicked`, `bounced`… */
+  readonly metric: string;
+  /** Where it came from: `POST /api/v1/metrics`, `POST /api/v1/push/events` or a v2 `delivery` operation. */
+  readonly source: 'metrics' | 'push_events' | 'v2';
+  /** Unix seconds: the metric's own `timestamp`, or when it was received. */
+  readonly timestamp: number;
+}
+
+/** What the emulator was told about one delivery (`delivery_id`). */
+export interface DeliveryView {
+  readonly deliveryId: string;
+  readonly metrics: readonly DeliveryMetricView[];
+  /** The last `POST /unsubscribe/{delivery_id}` said: true (unsubscribed), false (resubscribed); absent when never called. */
+  readonly unsubscribed?: boolean;
+}
 
 /** Which events to list. With neither `person` nor `anonymousId`, every stored event. */
 export interface EventQuery {
@@ -91,6 +113,8 @@ export interface LedgerSizes {
   readonly objects: number;
   /** Suppressed identifiers. */
   readonly suppressed: number;
+  /** Deliveries that metrics or unsubscribes were reported about. */
+  readonly deliveries: number;
   /** Event ids remembered for dedupe. */
   readonly eventIds: number;
 }
@@ -104,6 +128,8 @@ export interface Ledger {
   person(identifier: string, by?: PersonIdentifierKind): PersonLookup;
   /** Lists stored events. */
   events(query: EventQuery): EventView[];
+  /** What was reported about a delivery; undefined when nothing was (or the ledger keeps no deliveries). */
+  delivery(deliveryId: string): DeliveryView | undefined;
   sizes(): LedgerSizes;
   /** Forgets everything. */
   clear(): void;

@@ -5,6 +5,7 @@
  * - `GET  stats?workspace=` → the workspace's counters, settings and ledger sizes, plus `server` counters
  * - `GET  people/{identifier}?workspace=&by=` → the person, or 404 with `{ "state": … }`
  * - `GET  events?workspace=&person=&by=&anonymous_id=&name=&limit=` → `{ "events": […] }`
+ * - `GET  deliveries/{delivery_id}?workspace=` → the metrics and unsubscribes reported about it, or 404
  * - `POST reset?workspace=` → forgets ledger and counters (of every workspace when none is named)
  * - `GET  config`, `POST config` with a {@link ConfigUpdate} body → the settings in force
  *
@@ -35,6 +36,10 @@ export async function handleAdmin(state: EmulatorState, request: IncomingMessage
     if (path.startsWith('people/') && method === 'GET') {
       const found = state.requireWorkspace(siteId).ledger.person(decodeURIComponent(path.slice(7)), identifierKind(query));
       return json(response, found.state === 'active' ? 200 : 404, found);
+    }
+    if (path.startsWith('deliveries/') && method === 'GET') {
+      const found = state.requireWorkspace(siteId).ledger.delivery(decodeURIComponent(path.slice(11)));
+      return found === undefined ? json(response, 404, { error: 'nothing was reported about this delivery' }) : json(response, 200, found);
     }
     if (path === 'events' && method === 'GET') {
       const limit = query.get('limit');

@@ -14,15 +14,21 @@ import { applySingle } from './route.js';
 
 const ENTITY: TrackRoute = {
   format: 'v2',
-  // "/entity is limited to requests 32kb or smaller."
-  maxBodyBytes: TRACK_LIMITS.operationBytes,
+  // The limits table says "32kb or smaller", the operation itself "must be smaller than 32kb":
+  // the operation's own, stricter words win. 32kb = 32,768 bytes (see KILOBYTE).
+  maxBodyBytes: TRACK_LIMITS.entityRequestBytes - 1,
+  oversizeStatus: 400,
+  auth: 'required',
   handle: (request) => applySingle(request, parseV2Operation(request.body), 'v2'),
 };
 
 const BATCH: TrackRoute = {
   format: 'v2',
-  // "/batch is limited to requests 500kb or smaller", and the reference says smaller than.
+  // "/batch is limited to requests 500kb or smaller", and the operation says smaller than: the
+  // stricter words again. 500kb = 512,000 bytes.
   maxBodyBytes: TRACK_LIMITS.batchRequestBytes - 1,
+  oversizeStatus: 400,
+  auth: 'required',
   handle: handleBatch,
 };
 
@@ -52,7 +58,7 @@ function handleBatch(request: TrackRequest): Answer {
       problems.push({ batch_index: index, reason: parsed.reason, field: parsed.field, message: parsed.message });
       continue;
     }
-    workspace.countOperation(parsed.action, workspace.ledger.apply(parsed, now));
+    workspace.accept(parsed, now);
   }
   if (problems.length === 0) return OK;
   workspace.counters.rejectedOperations += problems.length;

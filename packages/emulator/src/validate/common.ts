@@ -32,8 +32,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * An identifier value as a string, or a problem. Customer.io ids may be sent as JSON numbers;
  * they are compared as their decimal text.
  */
-export function identifierText(value: unknown, field: string): string | Problem {
-  if (typeof value === 'number' && Number.isFinite(value)) value = String(value);
+export function identifierText(value: unknown, field: string, numbers: 'numbers' | 'strings only' = 'numbers'): string | Problem {
+  if (typeof value === 'number' && Number.isFinite(value) && numbers === 'numbers') value = String(value);
   if (typeof value !== 'string') return problem('invalid', field, `${field} must be a string`);
   if (value.trim() === '') return problem('required', field, `${field} cannot be blank`);
   if (exceedsBytes(value, TRACK_LIMITS.identifierBytes)) {
@@ -101,6 +101,27 @@ function exceedsAttributeValue(value: unknown): boolean {
   if (typeof value === 'string') return exceedsBytes(value, TRACK_LIMITS.attributeValueBytes);
   if (typeof value !== 'object' || value === null) return false;
   return exceedsBytes(JSON.stringify(value), TRACK_LIMITS.attributeValueBytes);
+}
+
+/**
+ * Checks the `relationship_attributes` of one relationship against the object and relationship
+ * limits table: at most 300 attributes, names up to 150 bytes, values up to 1000 bytes, and all of
+ * them together ("Total attribute size | 100 Kilobytes") at most 100 KB of JSON.
+ */
+export function checkRelationshipAttributes(value: unknown, field: string): AttributeMap | Problem {
+  const attributes = checkAttributes(value, field);
+  if (isProblem(attributes)) return attributes;
+  if (exceedsBytes(JSON.stringify(attributes), TRACK_LIMITS.relationshipAttributesBytes)) {
+    return problem('too_long', field, `${field} cannot be longer than ${TRACK_LIMITS.relationshipAttributesBytes} bytes in total`);
+  }
+  return attributes;
+}
+
+/** An optional boolean (`_update`, `unsubscribe`): true or false, or absent. The schemas say `type: boolean`. */
+export function optionalBoolean(value: unknown, field: string): boolean | undefined | Problem {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') return problem('invalid', field, `${field} must be true or false; received ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Checks event data: an object whose JSON text is at most 100,000 bytes. Its values have no per-value limit. */

@@ -11,28 +11,46 @@ import {
   identifierText,
   isProblem,
   isRecord,
+  optionalBoolean,
   optionalEventId,
   optionalTimestamp,
   personFromIdentifiers,
   personFromPath,
   problem,
 } from './common.js';
+import { v1RelationshipChange } from './relationships.js';
 
 /** Keys of a v1 identify body that steer the call rather than being attributes. */
 const IDENTIFY_CONTROL_KEYS = new Set(['_timestamp', '_update', 'cio_relationships']);
 
-/** `PUT /api/v1/customers/{identifier}`: flat attributes plus `_timestamp` and `_update`. */
+/**
+ * `PUT /api/v1/customers/{identifier}`: flat attributes plus `_timestamp`, `_update` and
+ * `cio_relationships`. The identify schema types `created_at` and `_timestamp` as integers and
+ * `_update` as a boolean; other values are refused with 400 rather than stored as sent. (Its
+ * `additionalProperties` say string, integer or boolean, but the v2 identify that updates the same
+ * profile takes any JSON value, so other attribute types are accepted.)
+ */
 export function parseV1Identify(identifier: string, body: unknown): IdentifyCommand | Problem {
   const person = personFromPath(identifier);
   if (isProblem(person)) return person;
   if (!isRecord(body)) return problem('invalid', 'body', 'request body must be a JSON object of attributes');
   const timestamp = optionalTimestamp(body['_timestamp'], '_timestamp');
   if (isProblem(timestamp)) return timestamp;
+  const createdAt = body['created_at'];
+  // null removes the attribute, like any other.
+  if (createdAt !== null && createdAt !== undefined && !Number.isInteger(createdAt)) {
+    return problem('invalid', 'created_at', `created_at must be an integer unix timestamp in seconds; received ${JSON.stringify(createdAt)}`);
+  }
+  const update = optionalBoolean(body['_update'], '_update');
+  if (isProblem(update)) return update;
+  const rawRelationships = body['cio_relationships'];
+  const relationships = rawRelationships === undefined ? undefined : v1RelationshipChange(rawRelationships);
+  if (isProblem(relationships)) return relationships;
   const attributes: Record<string, unknown> = {};
   for (const name in body) if (!IDENTIFY_CONTROL_KEYS.has(name)) attributes[name] = body[name];
   const checked = checkAttributes(attributes, 'attributes');
   if (isProblem(checked)) return checked;
-  return { action: 'identify', person, attributes, timestamp, updateOnly: body['_update'] === true };
+  return { action: 'identify', person, attributes, timestamp, updateOnly: update === true, relationships };
 }
 
 /** `DELETE`, `POST …/suppress`, `POST …/unsuppress` on `/api/v1/customers/{identifier}`. */
@@ -83,7 +101,8 @@ export function parseV1AnonymousEvent(body: unknown): AnonymousEventCommand | Pr
   const raw = (body as Record<string, unknown>)['anonymous_id'];
   let anonymousId: string | undefined;
   if (raw !== undefined && raw !== null && raw !== '') {
-    const text = identifierText(raw, 'anonymous_id');
+    // The schema types anonymous_id as a string; a number is refused rather than read as text.
+    const text = identifierText(raw, 'anonymous_id', 'strings only');
     if (isProblem(text)) return text;
     anonymousId = text;
   }
@@ -113,6 +132,12 @@ export function parseDevice(person: PersonRef, device: Record<string, unknown>, 
   if (isProblem(lastUsed)) return lastUsed;
   const attributes = checkAttributes(device['attributes'], `${field}.attributes`);
   if (isProblem(attributes)) return attributes;
+  // The device schema's attributes are `additionalProperties: {type: string}` (push_enabled is "true"/"false").
+  for (const name in attributes) {
+    if (typeof attributes[name] !== 'string') {
+      return problem('invalid', `${field}.attributes.${name}`, `${field}.attributes.${name} must be a string; received ${JSON.stringify(attributes[name])}`);
+    }
+  }
   return { action: 'add_device', person, token, platform, lastUsed, attributes };
 }
 

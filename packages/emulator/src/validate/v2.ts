@@ -3,7 +3,7 @@
  * into a {@link Command}, following the `person_*`, `object_*` and `delivery_operations` schemas of
  * the official OpenAPI document.
  */
-import type { Command, ObjectCommand, ObjectRef } from '../commands.js';
+import type { Command, ObjectCommand, RelatedPerson } from '../commands.js';
 import type { Problem } from './common.js';
 import {
   checkAttributes,
@@ -11,11 +11,13 @@ import {
   identifierText,
   isProblem,
   isRecord,
+  optionalBoolean,
   optionalEventId,
   optionalTimestamp,
   personFromIdentifiers,
   problem,
 } from './common.js';
+import { objectRef, relatedAnonymous, relatedObjects, relatedPeople } from './relationships.js';
 import { parseDevice, parseMerge } from './v1.js';
 
 /** Parses one v2 operation, or says what is wrong with it. */
@@ -40,10 +42,18 @@ function parsePersonOperation(operation: Record<string, unknown>): Command | Pro
       if (isProblem(timestamp)) return timestamp;
       const attributes = checkAttributes(operation['attributes'], 'attributes');
       if (isProblem(attributes)) return attributes;
+      // The v2 identify schema's `cio_relationships` is an array of objects; they are added.
+      const rawRelationships = operation['cio_relationships'];
+      const objects = rawRelationships === undefined ? undefined : relatedObjects(rawRelationships);
+      if (isProblem(objects)) return objects;
+      const relationships = objects === undefined ? undefined : { adding: true, objects };
       // `_update` steers the call and is not an attribute; copy the map only when it is there.
-      if (!('_update' in attributes)) return { action, person, attributes, timestamp, updateOnly: false };
+      if (!('_update' in attributes)) return { action, person, attributes, timestamp, updateOnly: false, relationships };
       const { _update: update, ...rest } = attributes;
-      return { action, person, attributes: rest, timestamp, updateOnly: update === true };
+      // The schema: `_update: {type: boolean}`.
+      const updateOnly = optionalBoolean(update, 'attributes._update');
+      if (isProblem(updateOnly)) return updateOnly;
+      return { action, person, attributes: rest, timestamp, updateOnly: updateOnly === true, relationships };
     }
     case 'event':
     case 'page':
@@ -100,39 +110,17 @@ function parseObjectOperation(operation: Record<string, unknown>): ObjectCommand
   const attributes = checkAttributes(operation['attributes'], 'attributes');
   if (isProblem(attributes)) return attributes;
   const relationships = operation['cio_relationships'];
-  if (action === 'object_add_relationships' || action === 'object_delete_relationships') {
-    if (!Array.isArray(relationships)) return problem('required', 'cio_relationships', 'cio_relationships must be an array');
-  } else if (relationships !== undefined && !Array.isArray(relationships)) {
-    return problem('invalid', 'cio_relationships', 'cio_relationships must be an array');
+  let people: RelatedPerson[] = [];
+  if (action === 'object_identify_anonymous') {
+    // Relationships to anonymous people are checked and counted; the emulator keeps no anonymous profiles.
+    const count = relatedAnonymous(relationships);
+    if (isProblem(count)) return count;
+  } else if (relationships !== undefined || action === 'object_add_relationships' || action === 'object_delete_relationships') {
+    const related = relatedPeople(relationships);
+    if (isProblem(related)) return related;
+    people = related;
   }
-  return { action, object, attributes };
-}
-
-/** `{object_type_id, object_id}` or `{cio_object_id}`. */
-function objectRef(value: unknown, field: string): ObjectRef | Problem {
-  if (!isRecord(value)) return problem('required', field, `${field} must name an object`);
-  if (value['cio_object_id'] !== undefined) {
-    const id = identifierText(value['cio_object_id'], `${field}.cio_object_id`);
-    return isProblem(id) ? id : { key: `cio:${id}` };
-  }
-  const typeId = identifierText(value['object_type_id'], `${field}.object_type_id`);
-  if (isProblem(typeId)) return typeId;
-  const objectId = identifierText(value['object_id'], `${field}.object_id`);
-  if (isProblem(objectId)) return objectId;
-  return { key: `${typeId}:${objectId}` };
-}
-
-function relatedObjects(value: unknown): ObjectRef[] | Problem {
-  if (!Array.isArray(value)) return problem('required', 'cio_relationships', 'cio_relationships must be an array');
-  const objects: ObjectRef[] = [];
-  for (const [index, relationship] of value.entries()) {
-    const field = `cio_relationships[${index}]`;
-    if (!isRecord(relationship)) return problem('invalid', field, `${field} must be an object`);
-    const object = objectRef(relationship['identifiers'], `${field}.identifiers`);
-    if (isProblem(object)) return object;
-    objects.push(object);
-  }
-  return objects;
+  return { action, object, attributes, people };
 }
 
 const DELIVERY_METRICS = new Set(['opened', 'converted', 'delivered']);
@@ -150,5 +138,7 @@ function parseDeliveryOperation(operation: Record<string, unknown>): Command | P
   if (!isRecord(attributes) || typeof attributes['device_token'] !== 'string') {
     return problem('required', 'attributes.device_token', 'attributes.device_token is required');
   }
-  return { action: 'delivery_event', deliveryId, name };
+  const timestamp = optionalTimestamp(operation['timestamp'], 'timestamp');
+  if (isProblem(timestamp)) return timestamp;
+  return { action: 'delivery_event', deliveryId, name, timestamp };
 }
