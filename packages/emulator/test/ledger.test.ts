@@ -154,11 +154,14 @@ describe("ledger: 'counters'", () => {
 describe('BoundedEventIdSet', () => {
   it('always remembers the last `capacity` ids', () => {
     const ids = new BoundedEventIdSet(100);
+    // Collected and asserted once: 20,000 expect() calls took 7 s on a loaded 2-core machine.
+    const wrong: string[] = [];
     for (let index = 0; index < 10_000; index++) {
-      expect(ids.checkAndAdd(`id-${index}`)).toBe(false);
+      if (ids.checkAndAdd(`id-${index}`)) wrong.push(`id-${index} was known before it was added`);
       // The id 99 places back is still known, whatever the generation boundary.
-      if (index >= 99) expect(ids.checkAndAdd(`id-${index - 99}`)).toBe(true);
+      if (index >= 99 && !ids.checkAndAdd(`id-${index - 99}`)) wrong.push(`id-${index - 99} forgotten at ${index}`);
     }
+    expect(wrong).toEqual([]);
   });
 
   it('forgets old ids and never holds more than twice its capacity', () => {
