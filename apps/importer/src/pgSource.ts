@@ -109,6 +109,7 @@ function source(
   const width = header.length;
   // positions of the rows read and not yet asked for, in row order: bounded by the read-ahead window
   const positions: { row: number; position: readonly string[] }[] = [];
+  let head = 0;
   let last: readonly string[] | undefined = read.after;
   let lastRow = read.start ?? 0;
   let stopped = false;
@@ -154,10 +155,16 @@ function source(
     stop: () => void (stopped = true),
     nullCursorRows,
     positionAt: (done: number) => {
-      while (positions.length > 0 && (positions[0]?.row ?? Infinity) <= done) {
-        const next = positions.shift() as { row: number; position: readonly string[] };
+      // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
+      while (head < positions.length && (positions[head]?.row ?? Infinity) <= done) {
+        const next = positions[head] as { row: number; position: readonly string[] };
         last = next.position;
         lastRow = next.row;
+        head += 1;
+      }
+      if (head > 4096) {
+        positions.splice(0, head);
+        head = 0;
       }
       return lastRow === done ? last : undefined;
     },
