@@ -100,3 +100,71 @@ describe('PostgreSQL source', () => {
     expectNoPassword([first, second, third], state);
   }, 180_000);
 });
+
+describe('PostgreSQL source: interrupted syncs and failures', () => {
+  const { emulator, dir } = useWorkspace();
+  const { schema } = usePostgres();
+
+  it('killed (-9) mid-sync then --resume: every event delivered once, the cursor at the last row', async () => {
+    const total = 3000;
+    const db = await schema();
+    const table = `${db.name}.purchases`;
+    await db.sql(`CREATE TABLE ${table} (event_id integer PRIMARY KEY, person text NOT NULL, name text NOT NULL, timestamp timestamptz NOT NULL, amount numeric, updated_at timestamptz NOT NULL)`);
+    // 100 rows share each updated_at: a kill lands inside a tie
+    await db.sql(`INSERT INTO ${table} SELECT g, 'u' || (g % 10), 'purchased', '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 minute', g + 0.5,
+      '${T1}'::timestamptz + (g / 100) * interval '1 second' FROM generate_series(1, ${total}) AS g`);
+    const cio = await emulator({ faults: { latencyMs: 150 } });
+    const state = join(dir(), 'state');
+    const sync = ['--table', table, '--kind', 'events', '--key', 'event_id', '--cursor', 'updated_at', '--state-dir', state, '--batch-size', '50', '--concurrency', '2', ...quiet];
+    const child = spawnCli([PG_URL, ...sync], envFor(cio));
+    const done = finished(child);
+    const checkpoint = join(state, `test.${table}.checkpoint.json`);
+    for (;;) {
+      const rowsDone = readJson(checkpoint)?.['rowsDone'];
+      if (typeof rowsDone === 'number' && rowsDone > 0) {
+        if (rowsDone >= total) throw new Error('the sync finished before it could be killed');
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill('SIGKILL');
+    expect((await done).code).toBe(null);
+    expect(cio.stats().sizes.events).toBeLessThan(total);
+
+    cio.configure({ faults: { latencyMs: 0 } });
+    const resumed = await runCli([PG_URL, ...sync, '--resume'], envFor(cio));
+    expect(resumed.code).toBe(0);
+    expect(resumed.json['resumedFrom']).toBeGreaterThan(0);
+    expect((resumed.json['resumedFrom'] as number) + (resumed.json['rows'] as number)).toBe(total);
+    expect(cio.stats().sizes.events).toBe(total);
+    const events = cio.events({ limit: 10_000 });
+    expect(new Set(events.map((event) => event.id)).size).toBe(total);
+    expect(new Set(events.map((event) => event.data?.['event_id'])).size).toBe(total);
+    expect(readJson(join(state, `test.${table}.cursor.json`))?.['position']).toEqual(['2025-01-01 00:00:30+00', String(total)]);
+
+    // the next sync finds nothing new
+    const again = await runCli([PG_URL, ...sync], envFor(cio));
+    expect(again.json).toMatchObject({ rows: 0, delivered: 0 });
+    expectNoPassword([resumed, again], state);
+  }, 120_000);
+
+  it('an unreachable database and a bad query: exit 2, one clear line, the password masked', async () => {
+    const [unreachable, badQuery] = await Promise.all([
+      runCli([`postgres://postgres:${PG_PASSWORD}@127.0.0.1:1/test`, '--table', 'people', '--state-dir', join(dir(), 'state'), '--progress', 'none'], envFor(await emulator())),
+      runCli([PG_URL, '--query', 'SELECT * FROM no_such_table', '--state-dir', join(dir(), 'state'), '--progress', 'none'], envFor(await emulator())),
+    ]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain(`cannot connect to PostgreSQL (postgres://postgres:***@127.0.0.1:1/test): connect ECONNREFUSED 127.0.0.1:1`);
+    expect(badQuery.code).toBe(2);
+    expect(badQuery.stderr).toContain('PostgreSQL refused the query (postgres://postgres:***@127.0.0.1:5432/test): relation "no_such_table" does not exist');
+    for (const result of [unreachable, badQuery]) expect(result.stdout + result.stderr).not.toContain(PG_PASSWORD);
+  });
+});
+
+function readJson(path: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
