@@ -113,7 +113,7 @@ function parseLine(text: string): { object: Record<string, unknown> } | { proble
     return {
       problem: {
         reason: 'invalid_value',
-        message: `${rounded} has more digits than a JSON number keeps exactly (a double); quote it in the file to send the exact digits as a string`,
+        message: `a number has more digits than a JSON number keeps exactly (a double rounds it to ${rounded}); quote it in the file to send the exact digits as a string`,
       },
     };
   }
