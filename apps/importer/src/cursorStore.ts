@@ -40,6 +40,7 @@ export function readCursor(path: string, expected: Pick<CursorState, 'source' | 
   let state: CursorState;
   try {
     state = JSON.parse(text) as CursorState;
+     
     if (state.version !== 1 || !Array.isArray(state.position)) throw new Error('unknown format');
   } catch (error) {
     throw new CheckpointError(`the cursor ${path} is damaged (${(error as Error).message}); delete it to sync every row again`);
@@ -49,7 +50,7 @@ export function readCursor(path: string, expected: Pick<CursorState, 'source' | 
       throw new CheckpointError(`the cursor ${path} was written for ${field} ${JSON.stringify(state[field])}, not ${JSON.stringify(expected[field])}; use another --state-dir, or delete it to sync every row again`);
     }
   }
-  return state.position;
+  return state.position as readonly string[];
 }
 
 /** Writes the cursor atomically (a temporary file renamed over the old one). */

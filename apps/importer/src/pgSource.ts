@@ -77,7 +77,7 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
     await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     const { text, values } = selectOf(read);
     const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
-    const cursor = client.query(new Cursor(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } as pg.CustomTypesConfig }));
+    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
     const first = await readRows(cursor).catch((error: unknown) => {
       const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
       const hint = missing === undefined ? '' : `; --key ${missing === read.cursor ? '--cursor ' : ''}names a column the query must select`;

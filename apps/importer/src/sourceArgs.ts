@@ -37,7 +37,7 @@ export function addSourceOptions(command: Command): Command {
  * @throws {@link ConfigurationError} naming the flag
  */
 export function sourceOf(input: string, flags: Record<string, unknown>, from: string): { file: string; source: SourceOptions } {
-  const text = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const text = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name]) : undefined);
   const [query, table, cursor, key, format] = [text('query'), text('table'), text('cursor'), text('key'), text('format')];
   if (!isPostgresUrl(input)) {
     for (const [flag, value] of [['--query', query], ['--table', table], ['--cursor', cursor], ['--key', key]] as const) {
