@@ -49,7 +49,7 @@ export const JSON_CELLS: CellReader = {
   },
   value: (cell, type, column) => {
     if (cell === '') return undefined;
-    const value = JSON.parse(cell) as AttributeValue;
+    const value = type === 'auto' ? quickValue(cell) : (JSON.parse(cell) as AttributeValue);
     if (value === null) return undefined;
     if (typeof value === 'number') {
       if (type === 'string') return cell;
@@ -96,6 +96,22 @@ export function roundedNumber(value: unknown, line: string): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * `JSON.parse` of a cell, without the parser for the common cells (a string without escapes, a short
+ * number, a boolean): at a million rows of ten columns that is ten million calls.
+ */
+function quickValue(cell: string): AttributeValue {
+  const first = cell.charCodeAt(0);
+  if (first === 34 /* " */ && cell.indexOf('\\') < 0) return cell.slice(1, -1);
+  if (cell.length <= 15 && ((first >= 48 && first <= 57) || first === 45) && NUMBER.test(cell)) return Number(cell);
+  if (cell === 'true') return true;
+  if (cell === 'false') return false;
+  return JSON.parse(cell) as AttributeValue;
+}
+
+// a JSON number (what `Number()` reads the same way as `JSON.parse`)
+const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /** True when `value` (the double `text` parses to) prints the same number `text` wrote. */
 export function exactNumber(text: string, value: number): boolean {

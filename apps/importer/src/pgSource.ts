@@ -134,11 +134,16 @@ function source(
     try {
       let rows = firstRows;
       while (!stopped && rows.length > 0 && row < limit) {
+        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more
+        const more = rows.length < FETCH_ROWS ? undefined : readRows(cursor);
+        more?.catch(() => undefined);
         yield toChunk(rows);
-        if (stopped || row >= limit || rows.length < FETCH_ROWS) return;
-        rows = (await readRows(cursor).catch((error: unknown) => {
-          throw fail(error);
-        })).rows;
+        if (more === undefined || stopped || row >= limit) return;
+        rows = (
+          await more.catch((error: unknown) => {
+            throw fail(error);
+          })
+        ).rows;
       }
     } finally {
       await close();
