@@ -27,6 +27,8 @@ describe('typed cells', () => {
     expect(timestampSeconds('2024-01-01 00:00:00+00')).toBe(1_704_067_200);
     expect(timestampSeconds('2024-01-01 05:30:00.999+05:30')).toBe(1_704_067_200);
     expect(timestampSeconds('2024-01-01')).toBe(1_704_067_200);
+    expect(timestampSeconds('2024-02-29 23:59:59.999999+00')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59) / 1000);
+    expect(timestampSeconds('1969-12-31 23:59:59+00')).toBe(-1);
     expect(value(cellParser(1184)('infinity'))).toBe('infinity');
     expect(value(cellParser(1185)('{"2024-01-01 00:00:00+00",NULL}'))).toEqual([1_704_067_200, null]);
   });
