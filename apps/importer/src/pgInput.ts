@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { ConfigurationError } from '@cioscale/core';
 import { readCheckpoint, type Checkpoint, type StatePaths } from './checkpoint.js';
 import { cursorPath, readCursor, writeCursor } from './cursorStore.js';
@@ -11,6 +11,7 @@ import { maskPostgresUrl } from './pgUrl.js';
 import type { ProgressReporter } from './progress.js';
 import { createRowMapper } from './rowMapper.js';
 import type { SourceOptions } from './sourceArgs.js';
+import { lockState } from './stateLock.js';
 
 type PostgresOptions = Extract<SourceOptions, { kind: 'postgres' }>;
 
@@ -33,6 +34,26 @@ export async function openPostgresInput(options: ImportOptions, source: Postgres
   const cursorFile = cursorPath(paths, basename(options.file));
   const cursorId = source.cursor === undefined ? undefined : { source: identity.path, cursor: source.cursor, key };
 
+  // a dry run writes no state: it may run beside a sync
+  const unlock = options.dryRun ? () => undefined : lockState(join(paths.dir, `${basename(options.file)}.lock`));
+  try {
+    return await openLocked(options, source, paths, reporter, { key, identity, cursorFile, cursorId, unlock });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+interface Decided {
+  readonly key: string;
+  readonly identity: Checkpoint['file'];
+  readonly cursorFile: string;
+  readonly cursorId: { source: string; cursor: string; key: string } | undefined;
+  readonly unlock: () => void;
+}
+
+async function openLocked(options: ImportOptions, source: PostgresOptions, paths: StatePaths, reporter: ProgressReporter, decided: Decided): Promise<OpenedInput | 'complete'> {
+  const { key, identity, cursorFile, cursorId, unlock } = decided;
   const previous = options.dryRun ? undefined : readCheckpoint(paths.checkpoint);
   let resumed: Checkpoint | undefined;
   if (options.resume && previous && previous.file.path !== identity.path) {
@@ -43,6 +64,7 @@ export async function openPostgresInput(options: ImportOptions, source: Postgres
     reporter.notice(`--resume: continuing after row ${previous.rowsDone}${previous.position ? ` (${positionText(source, key, previous.position)})` : ''}`);
   } else if (options.resume && previous?.complete && cursorId === undefined) {
     reporter.notice(`--resume: the checkpoint says all ${previous.rowsDone} rows are done; nothing to send`);
+    unlock();
     return 'complete';
   } else if (previous && !previous.complete && !options.resume) {
     reporter.notice(`an unfinished checkpoint exists (${previous.rowsDone} rows done); starting over — use --resume to continue it`);
@@ -60,7 +82,10 @@ export async function openPostgresInput(options: ImportOptions, source: Postgres
       csv: rows,
       mapper,
       failedFormat: 'jsonl',
-      close: () => rows.close(),
+      close: async () => {
+        await rows.close();
+        unlock();
+      },
       state: {
         checkpoint: (rowsDone) => {
           const position = rows.positionAt(rowsDone);
