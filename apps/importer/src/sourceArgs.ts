@@ -41,7 +41,7 @@ export function sourceOf(input: string, flags: Record<string, unknown>, from: st
   const [query, table, cursor, key, format] = [text('query'), text('table'), text('cursor'), text('key'), text('format')];
   if (!isPostgresUrl(input)) {
     for (const [flag, value] of [['--query', query], ['--table', table], ['--cursor', cursor], ['--key', key]] as const) {
-      if (value !== undefined) throw new ConfigurationError(flag, 'a postgres:// source (it reads a query, not a file)', JSON.stringify(input));
+      if (value !== undefined) throw new ConfigurationError(flag, 'used with a postgres:// source (it reads a query, not a file)', JSON.stringify(input));
     }
     const extension = extname(input).toLowerCase();
     const kind = format === 'jsonl' || (format === undefined && (extension === '.jsonl' || extension === '.ndjson')) ? 'jsonl' : 'csv';
@@ -54,7 +54,7 @@ export function sourceOf(input: string, flags: Record<string, unknown>, from: st
   } catch {
     throw new ConfigurationError('the source', 'a connection string such as postgres://user@127.0.0.1:5432/db', JSON.stringify(shown));
   }
-  if (format !== undefined) throw new ConfigurationError('--format', 'a file source (a postgres:// source is read as typed rows)', JSON.stringify(format));
+  if (format !== undefined) throw new ConfigurationError('--format', 'used with a file source (a postgres:// source is read as typed rows)', JSON.stringify(format));
   if ((query === undefined) === (table === undefined)) {
     throw new ConfigurationError('--query', 'exactly one of --query <sql> and --table <name> with a postgres:// source', query === undefined ? '(neither)' : '(both)');
   }
