@@ -77,7 +77,8 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
     if (rows.nullCursorRows > 0) reporter.notice(`⚠ ${rows.nullCursorRows} row(s) have a NULL ${source.cursor} and are not read: a NULL has no place after a cursor position`);
     const mapper = createRowMapper(rows.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved, cells: 'json' });
     return {
-      identity,
+      // the progress view divides what was read by `size`: rows here; a resume is matched by `path` alone
+      identity: { ...identity, size: rows.estimatedRows },
       resumed,
       csv: rows,
       mapper,

@@ -31,6 +31,8 @@ export interface PostgresSource extends CsvSource {
   positionAt(row: number): readonly string[] | undefined;
   /** Rows with a NULL cursor, which no cursor position ever reaches (counted when opening with `cursor`). */
   readonly nullCursorRows: number;
+  /** The planner's estimate of the rows the read returns (EXPLAIN, nothing executed), for progress. */
+  readonly estimatedRows: number;
   /** Ends the connection (also done when the rows end). */
   close(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
     await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     const { text, values } = selectOf(read);
     const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
+    const estimatedRows = await estimateRows(client, text, values);
     const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
     const first = await readRows(cursor).catch((error: unknown) => {
       const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
@@ -88,7 +91,7 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
       const refused = REFUSED_TYPES[field.dataTypeID];
       if (refused) throw new PostgresSourceError(`column "${field.name}": ${refused}`);
     }
-    return source(read, header, cursor, first.rows, nullCursorRows, close, (error) => fail('reading from PostgreSQL failed', error));
+    return source(read, header, cursor, first.rows, { nullCursorRows, estimatedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
   } catch (error) {
     await close();
     if (error instanceof PostgresSourceError) throw error;
@@ -101,7 +104,7 @@ function source(
   header: readonly string[],
   cursor: Cursor<(string | null)[]>,
   firstRows: (string | null)[][],
-  nullCursorRows: number,
+  counts: { nullCursorRows: number; estimatedRows: number },
   close: () => Promise<void>,
   fail: (error: unknown) => PostgresSourceError,
 ): PostgresSource {
@@ -153,12 +156,15 @@ function source(
   return {
     header,
     chunks: chunks(),
-    bytesRead: 0,
+    // progress is a share of the rows the planner expects (the view's "of the file")
+    get bytesRead() {
+      return row - (read.start ?? 0);
+    },
     get stopped() {
       return stopped;
     },
     stop: () => void (stopped = true),
-    nullCursorRows,
+    ...counts,
     positionAt: (done: number) => {
       // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
       while (head < positions.length && (positions[head]?.row ?? Infinity) <= done) {
@@ -195,6 +201,16 @@ export function selectOf(read: PostgresRead): { text: string; values: readonly s
     text: `SELECT s.*, ${position} FROM (${base}) AS s WHERE TRUE${notNull}${after} ORDER BY ${columns.join(', ')}`,
     values: read.after ?? [],
   };
+}
+
+async function estimateRows(client: pg.Client, text: string, values: readonly string[]): Promise<number> {
+  try {
+    const result = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${text}`, [...values]);
+    return Math.max(0, Math.round(result.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0));
+  } catch {
+    // the query itself reports what is wrong with it, right after
+    return 0;
+  }
 }
 
 async function countNullCursor(client: pg.Client, read: PostgresRead): Promise<number> {
