@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseDelimiter, parseEncoding } from './inputFormat.js';
 import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
 import { parseAllowReserved } from './reservedNames.js';
+import { addSourceOptions, sourceOf } from './sourceArgs.js';
 import type { TargetOptions } from './target.js';
 import type { ImportOptions } from './importOptions.js';
 
@@ -29,9 +30,9 @@ const positive = (text: string): number => {
 };
 
 function program(): Command {
-  return new Command('cioscale-import')
-    .description('Import a CSV of people or events into Customer.io (or, without credentials, into an embedded emulator).')
-    .argument('<file>', 'CSV file with a header row')
+  const command = new Command('cioscale-import')
+    .description('Import a CSV or JSON Lines file, or a PostgreSQL query, of people or events into Customer.io (or, without credentials, into an embedded emulator).')
+    .argument('<source>', 'CSV file with a header row, JSON Lines file (.jsonl, .ndjson), or postgres://user@host/db with --query or --table')
     .option('--id-column <name>', 'identifier column of a people import; "email" identifies by email', 'id')
     .option('--encoding <name>', 'encoding of the file, e.g. latin1, windows-1252, utf-16le (default: a byte-order mark, else UTF-8, checked)')
     .option('--delimiter <char>', 'cell delimiter: , ; tab or | (default: detected from the header line)')
@@ -53,7 +54,8 @@ function program(): Command {
     .option('--failed <file>', 'failed-rows CSV (default: <state dir>/<file name>.failed.csv)')
     .option('--grace <ms>', 'after Ctrl-C, how long requests in flight may take', integer(0), 15_000)
     .option('--json', 'print the summary as one JSON line on stdout', false)
-    .addOption(new Option('--progress <mode>', 'auto (Ink on a TTY), plain or none').choices(['auto', 'plain', 'none']).default('auto'))
+    .addOption(new Option('--progress <mode>', 'auto (Ink on a TTY), plain or none').choices(['auto', 'plain', 'none']).default('auto'));
+  return addSourceOptions(command)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: (text) => process.stdout.write(text) });
 }
@@ -72,7 +74,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   const flags = command.opts<Record<string, unknown>>();
   const from = userDirectory(env);
-  const file = resolve(from, command.args[0] as string);
+  const { file, source } = sourceOf(command.args[0] as string, flags, from);
   const path = (flag: string): string | undefined => (typeof flags[flag] === 'string' ? resolve(from, flags[flag]) : undefined);
   const encoding = typeof flags['encoding'] === 'string' ? parseEncoding(flags['encoding']) : undefined;
   const delimiter = typeof flags['delimiter'] === 'string' ? (parseDelimiter(flags['delimiter']), flags['delimiter']) : undefined;
@@ -109,6 +111,8 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       stateDir: path('stateDir'),
       failedPath: path('failed'),
       graceMs: flags['grace'] as number,
+      source,
+      every: flags['every'] as number | undefined,
     },
   };
 }

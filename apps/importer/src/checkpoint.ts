@@ -13,6 +13,8 @@ export interface Checkpoint {
   readonly failedBytes: number;
   /** True once the whole file was processed. */
   readonly complete: boolean;
+  /** A PostgreSQL source: the position (`[cursor, key]` or `[key]`) of row `rowsDone`, where a resume selects from. */
+  readonly position?: readonly string[];
   readonly updatedAt: string;
 }
 

@@ -11,6 +11,8 @@ import { EXIT_CODES } from './exitCodes.js';
 import { tuneHeapForStreaming } from './heapTuning.js';
 import { plainReporter } from './plainReporter.js';
 import { startImport } from './runImport.js';
+import { startSyncLoop } from './syncLoop.js';
+import type { ImportOptions } from './importOptions.js';
 import { exitCodeOf, humanSummary, jsonSummary } from './summary.js';
 import type { ProgressReporter } from './progress.js';
 
@@ -32,6 +34,7 @@ async function main(): Promise<number> {
   const write = (text: string): void => void human.write(text);
   const reporter = await chooseReporter(request, human, write);
 
+  if (options.every !== undefined) return syncEvery({ ...options, every: options.every }, request, human);
   const run = startImport(options, reporter);
   let signals = 0;
   const onSignal = (): void => {
@@ -50,6 +53,31 @@ async function main(): Promise<number> {
   (summary.status === 'fatal' ? process.stderr : human).write(humanSummary(summary, options.file, userDirectory(process.env)));
   if (request.json) process.stdout.write(`${jsonSummary(summary)}\n`);
   return exitCodeOf(summary);
+}
+
+/** `--every`: the same import on an interval until Ctrl-C; each run prints its summary (plain progress lines). */
+async function syncEvery(options: ImportOptions & { readonly every: number }, request: CliRequest, human: NodeJS.WriteStream): Promise<number> {
+  const write = (text: string): void => void human.write(text);
+  const loop = startSyncLoop(options, {
+    start: (runOptions) => startImport(runOptions, request.progress === 'none' ? { notice: (message) => write(`${message}\n`), update: () => undefined, stop: () => undefined } : plainReporter(write)),
+    finished: (summary, runNumber) => {
+      (summary.status === 'fatal' ? process.stderr : human).write(`run ${runNumber}: ${humanSummary(summary, options.file, userDirectory(process.env))}`);
+      if (request.json) process.stdout.write(`${jsonSummary(summary)}\n`);
+    },
+    waiting: (nextAt) => write(`--every: next run at ${nextAt.toISOString()} (Ctrl-C stops)\n`),
+  });
+  let signals = 0;
+  const onSignal = (): void => {
+    signals += 1;
+    if (signals > 1) process.exit(EXIT_CODES.interrupted);
+    loop.stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const last = await loop.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return last === undefined ? EXIT_CODES.interrupted : exitCodeOf(last);
 }
 
 async function chooseReporter(request: CliRequest, stream: NodeJS.WriteStream, write: (text: string) => void): Promise<ProgressReporter> {

@@ -39,3 +39,8 @@ export class InputEncodingError extends ImportError {
 export class HeaderError extends ImportError {
   readonly code = 'CIO_IMPORT_HEADER' as const;
 }
+
+/** The PostgreSQL source cannot be read: the database is unreachable, refuses the login, or rejects the query. */
+export class PostgresSourceError extends ImportError {
+  readonly code = 'CIO_IMPORT_POSTGRES' as const;
+}

@@ -1,9 +1,10 @@
 import type { Mapping } from './mapping.js';
+import type { SourceOptions } from './sourceArgs.js';
 import type { TargetOptions } from './target.js';
 
 /** Everything an import needs, already validated (see `args.ts`). */
 export interface ImportOptions {
-  /** The CSV to import. */
+  /** The file to import (for a PostgreSQL source, the path its state files are named after). */
   readonly file: string;
   readonly mapping: Mapping;
   /** Identifier column of a people import. @defaultValue 'id' */
@@ -41,4 +42,8 @@ export interface ImportOptions {
   readonly failedPath: string | undefined;
   /** After Ctrl-C, how long in-flight requests may take before the run stops anyway, ms. @defaultValue 15_000 */
   readonly graceMs: number;
+  /** Where rows come from (`sourceArgs.ts`); `file` then names the state files. @defaultValue a CSV file */
+  readonly source?: SourceOptions;
+  /** `--every`: run the same import again on this interval, ms (`syncLoop.ts`). */
+  readonly every?: number | undefined;
 }

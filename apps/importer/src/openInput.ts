@@ -2,6 +2,8 @@ import { fileIdentity, readCheckpoint, type Checkpoint, type StatePaths } from '
 import { openCsv, type CsvSource } from './csvSource.js';
 import { CheckpointError, ImportFileError } from './errors.js';
 import { fileProblem } from './fileProblem.js';
+import { openJsonLines } from './jsonlSource.js';
+import { openPostgresInput } from './pgInput.js';
 import type { ImportOptions } from './importOptions.js';
 import { detectInputFormat, show } from './inputFormat.js';
 import type { ProgressReporter } from './progress.js';
@@ -14,8 +16,24 @@ export interface OpenedInput {
   readonly resumed: Checkpoint | undefined;
   readonly csv: CsvSource;
   readonly mapper: RowMapper;
-  /** How it is read, for the summary (`tab` for a tab). */
-  readonly input: { readonly encoding: string; readonly delimiter: string };
+  /** How a CSV is read, for the summary (`tab` for a tab). */
+  readonly input?: { readonly encoding: string; readonly delimiter: string };
+  /** The failed-rows file's format: JSON Lines for the typed sources. @defaultValue 'csv' */
+  readonly failedFormat?: 'csv' | 'jsonl';
+  /** Row numbers are line numbers (JSON Lines): the failed-rows file names them. */
+  readonly lineNumbers?: boolean;
+  /** Source state saved with each checkpoint (a PostgreSQL position) and after it (the `--cursor` file). */
+  readonly state?: SourceState;
+  /** Ends what the source holds open (a database connection), however the run ends. */
+  readonly close?: () => Promise<void>;
+}
+
+/** What a source adds to the checkpoint, and what it saves after each one. */
+export interface SourceState {
+  /** Fields of the checkpoint written at `rowsDone`. */
+  checkpoint(rowsDone: number): Pick<Checkpoint, 'position'>;
+  /** The checkpoint with those fields was written (not called in a dry run). */
+  saved(fields: Pick<Checkpoint, 'position'>): void;
 }
 
 /**
@@ -26,10 +44,16 @@ export interface OpenedInput {
  * (`CIO_CONFIG`) naming the flag
  */
 export async function openInput(options: ImportOptions, paths: StatePaths, reporter: ProgressReporter): Promise<OpenedInput | 'complete'> {
+  if (options.source?.kind === 'postgres') return openPostgresInput(options, options.source, paths, reporter);
   const identity = fileIdentityOrThrow(options.file);
   const previous = options.dryRun ? undefined : readCheckpoint(paths.checkpoint);
   const resumed = resumePoint(options, previous, identity, reporter);
   if (resumed === 'complete') return 'complete';
+  if (options.source?.kind === 'jsonl') {
+    const rows = await openJsonLines(options.file, { skip: resumed?.rowsDone ?? 0, ...(options.limit !== undefined && { limit: options.limit }) });
+    const mapper = createRowMapper(rows.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved, cells: 'json' });
+    return { identity, resumed, csv: rows, mapper, failedFormat: 'jsonl', lineNumbers: true };
+  }
   const format = detectInputFormat(options.file, { encoding: options.encoding, delimiter: options.delimiter });
   if (format.encodingFrom === 'bom' && format.encoding !== 'utf-8') reporter.notice(`encoding: ${format.encoding} (from the byte-order mark)`);
   if (format.delimiterFrom === 'header' && format.delimiter !== ',') reporter.notice(`delimiter: ${show(format.delimiter)} (detected from the header line; --delimiter to override)`);
@@ -52,7 +76,7 @@ function fileIdentityOrThrow(file: string): Checkpoint['file'] {
 }
 
 /** The checkpoint to continue from, `complete` when there is nothing left, or `undefined` to start over. */
-function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, identity: Checkpoint['file'], reporter: ProgressReporter): Checkpoint | 'complete' | undefined {
+export function resumePoint(options: ImportOptions, previous: Checkpoint | undefined, identity: Checkpoint['file'], reporter: ProgressReporter): Checkpoint | 'complete' | undefined {
   if (!options.resume) {
     if (previous && !previous.complete) reporter.notice(`an unfinished checkpoint exists (${previous.rowsDone} rows done); starting over — use --resume to continue it`);
     return undefined;

@@ -1,7 +1,7 @@
 import { isEventOperation, type Operation } from '@cioscale/core';
 import type { DiffStore } from './diffStore.js';
 import { eventAge, type EventAge } from './eventAge.js';
-import type { FailedRowsWriter } from './failedRows.js';
+import type { FailedRowsSink } from './failedJsonLines.js';
 import { reasonOf, type RowRef, type RowResult } from './rowResult.js';
 import { Watermark } from './watermark.js';
 
@@ -42,7 +42,7 @@ export const NO_IMPACT: Impact = { identifies: 0, events: 0, updateOnly: 0, even
 export interface RowLedgerOptions {
   /** Rows already done (a resumed checkpoint). */
   readonly start: number;
-  readonly failedRows: FailedRowsWriter;
+  readonly failedRows: Pick<FailedRowsSink, 'add' | 'pass'>;
   readonly diff: DiffStore | undefined;
   /** A settled row leaves the read-ahead window. */
   readonly release: (ref: RowRef) => void;

@@ -1,7 +1,8 @@
 import { identify, type Attributes, type AttributeValue, type Operation, type PersonIdentifiers } from '@cioscale/core';
 import { checkHeader, controlCharacterIn, isEmailAddress, restoreCell } from './cellChecks.js';
-import { CellError, convertCell, toUnixSeconds } from './convert.js';
+import { CellError } from './convert.js';
 import { HeaderError, MissingColumnError } from './errors.js';
+import { JSON_CELLS, TEXT_CELLS, type CellReader } from './jsonCells.js';
 import type { ColumnType, Mapping } from './mapping.js';
 import { RESERVED_TYPES, reservedColumns, type ReservedColumn } from './reservedNames.js';
 
@@ -25,6 +26,8 @@ export interface RowMapper {
 export interface RowMapperOptions {
   /** Reserved attribute names to send anyway (`--allow-reserved`). @defaultValue none */
   readonly allowReserved?: readonly string[];
+  /** `json`: cells hold JSON values (JSON Lines, PostgreSQL; see `jsonCells.ts`). @defaultValue 'text' (CSV) */
+  readonly cells?: 'text' | 'json';
 }
 
 interface AttributeColumn {
@@ -47,7 +50,8 @@ interface AttributeColumn {
 export function createRowMapper(header: readonly string[], mapping: Mapping, idColumn: string, options: RowMapperOptions = {}): RowMapper {
   checkHeader(header);
   // a failed-rows file carries `'` in front of formula-like cells; importing it again sends the original
-  const restore = header.includes(ERROR_COLUMN);
+  const reader = options.cells === 'json' ? JSON_CELLS : TEXT_CELLS;
+  const restore = reader === TEXT_CELLS && header.includes(ERROR_COLUMN);
   const indexOf = (column: string, what: string): number => {
     const index = header.indexOf(column);
     if (index < 0) throw new MissingColumnError(`${what} column "${column}" is not in the header (${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
@@ -80,14 +84,14 @@ export function createRowMapper(header: readonly string[], mapping: Mapping, idC
       const cells = read(raw);
       const problem = unusable(cells, used);
       if (problem) return problem;
-      const who = cells[person] ?? '';
-      if (who === '') return { reason: 'missing_identifier', message: `column "${event.person}" is empty` };
-      if (byEmail && !isEmailAddress(who)) return invalidEmail(event.person, who);
-      const eventName = cells[name] ?? '';
-      if (eventName === '') return { reason: 'event_name_missing', message: `column "${event.name}" is empty` };
       try {
-        const when = timestamp >= 0 && cells[timestamp] !== '' ? toUnixSeconds(cells[timestamp] ?? '', event.timestamp) : undefined;
-        const attributes = attributesOf(cells, data);
+        const who = reader.text(cells[person] ?? '', event.person);
+        if (who === '') return { reason: 'missing_identifier', message: `column "${event.person}" is empty` };
+        if (byEmail && !isEmailAddress(who)) return invalidEmail(event.person, who);
+        const eventName = reader.text(cells[name] ?? '', event.name);
+        if (eventName === '') return { reason: 'event_name_missing', message: `column "${event.name}" is empty` };
+        const when = timestamp >= 0 && cells[timestamp] !== '' ? reader.timestamp(cells[timestamp] ?? '', event.timestamp) : undefined;
+        const attributes = attributesOf(cells, data, reader);
         return {
           type: 'person',
           action: event.action,
@@ -112,12 +116,12 @@ export function createRowMapper(header: readonly string[], mapping: Mapping, idC
     const cells = read(raw);
     const problem = unusable(cells, used);
     if (problem) return problem;
-    const value = cells[id] ?? '';
-    if (value === '') return { reason: 'missing_identifier', message: `column "${idColumn}" is empty` };
-    if (byEmail && !isEmailAddress(value)) return invalidEmail(idColumn, value);
-    const identifiers: PersonIdentifiers = byEmail ? { email: value } : { id: value };
     try {
-      return identify(identifiers, attributesOf(cells, attributes));
+      const value = reader.text(cells[id] ?? '', idColumn);
+      if (value === '') return { reason: 'missing_identifier', message: `column "${idColumn}" is empty` };
+      if (byEmail && !isEmailAddress(value)) return invalidEmail(idColumn, value);
+      const identifiers: PersonIdentifiers = byEmail ? { email: value } : { id: value };
+      return identify(identifiers, attributesOf(cells, attributes, reader));
     } catch (error) {
       return cellProblem(error);
     }
@@ -149,13 +153,14 @@ function attributeColumns(header: readonly string[], mapping: Mapping, taken: Re
   return columns;
 }
 
-/** Attributes of the non-empty cells; empty cells are left out, never sent as "". */
-function attributesOf(cells: readonly string[], columns: readonly AttributeColumn[]): Attributes | undefined {
+/** Attributes of the non-empty cells; empty cells (and JSON nulls) are left out, never sent as "". */
+function attributesOf(cells: readonly string[], columns: readonly AttributeColumn[], reader: CellReader): Attributes | undefined {
   let attributes: Record<string, AttributeValue> | undefined;
   for (const { index, column, name, type } of columns) {
     const text = cells[index];
     if (text === undefined || text === '') continue;
-    (attributes ??= {})[name] = convertCell(text, type, column);
+    const value = reader.value(text, type, column);
+    if (value !== undefined) (attributes ??= {})[name] = value;
   }
   return attributes;
 }

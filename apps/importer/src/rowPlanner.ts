@@ -3,6 +3,7 @@ import { createEnvelope, isEventOperation, validateOperation, type Envelope } fr
 import type { CsvRow } from './csvSource.js';
 import { DiffStore, type DiffEntry } from './diffStore.js';
 import { eventAge, isRecent } from './eventAge.js';
+import type { ProblemRow } from './jsonlSource.js';
 import type { RowRef, RowResult } from './rowResult.js';
 import { isRowProblem, type RowMapper } from './rowMapper.js';
 
@@ -45,6 +46,9 @@ export class RowPlanner {
   }
 
   plan(csvRow: CsvRow): Envelope<RowRef> | RowResult {
+    // a line a typed source could not read (not a JSON object) is rejected as it was read
+    const refused = (csvRow as Partial<ProblemRow>).problem;
+    if (refused) return { status: 'rejected', ref: csvRow, rejection: { origin: 'local', reason: refused.reason, message: refused.message } };
     const { row, cells } = csvRow;
     const operation = this.mapper(cells);
     if (isRowProblem(operation)) return { status: 'rejected', ref: csvRow, rejection: { origin: 'local', reason: operation.reason, message: operation.message } };

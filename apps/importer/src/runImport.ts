@@ -3,7 +3,7 @@ import { PipelineMetrics, TokenBucket } from '@cioscale/core';
 import type { Subscription } from 'rxjs';
 import { statePaths, writeCheckpoint } from './checkpoint.js';
 import { DiffStore } from './diffStore.js';
-import { FailedRowsWriter } from './failedRows.js';
+import { openFailedRows, type FailedRowsSink } from './failedJsonLines.js';
 import type { ImportOptions } from './importOptions.js';
 import { openInput, type OpenedInput } from './openInput.js';
 import type { ProgressReporter, ProgressSnapshot } from './progress.js';
@@ -54,7 +54,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
   const metrics = new PipelineMetrics(undefined, bucket);
   const paths = statePaths(options.file, options.stateDir);
   let target: OpenTarget | undefined;
-  let failedRows: FailedRowsWriter | undefined;
+  let failedRows: FailedRowsSink | undefined;
   let opened: OpenedInput | undefined;
   let ledger: RowLedger | undefined;
   let saveCheckpoint: ((complete: boolean) => void) | undefined;
@@ -96,7 +96,9 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
         reporter.notice("⚠ events dated within Customer.io's 72-hour window, or without a timestamp, can trigger campaigns: --dry-run counts them, --no-recent-events refuses them");
       }
     }
-    const writer = new FailedRowsWriter(options.failedPath ?? join(paths.dir, `${basename(options.file)}.failed.csv`), csv.header, input.resumed?.failedBytes);
+    const failedFormat = input.failedFormat ?? 'csv';
+    const failedPath = options.failedPath ?? join(paths.dir, `${basename(options.file)}.failed.${failedFormat}`);
+    const writer = openFailedRows(failedFormat, failedPath, csv.header, { resumeAtBytes: input.resumed?.failedBytes, lineNumbers: input.lineNumbers === true });
     failedRows = writer;
     const diff = options.diff ? loadDiff(paths.diff, targetName, reporter) : undefined;
     // the ledger gives window room back to the flow, which is built after it (the flow needs the ledger)
@@ -134,7 +136,10 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       },
     });
     saveCheckpoint = (complete: boolean): void => {
-      if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete });
+      if (options.dryRun) return;
+      const fields = input.state?.checkpoint(book.rowsDone) ?? {};
+      writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete, ...fields });
+      input.state?.saved(fields);
     };
     const save = saveCheckpoint;
     const snapshot = (): ProgressSnapshot => {
@@ -202,6 +207,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     return summary('fatal', error instanceof Error ? error.message : String(error));
   } finally {
     failedRows?.close();
+    await opened?.close?.();
     await target?.close();
   }
 }

@@ -56,3 +56,13 @@ describe('error codes', () => {
     await expect(readAll('unterminated-quote.csv')).rejects.toMatchObject({ code: 'CIO_IMPORT_FILE' });
   });
 });
+
+describe('PostgreSQL source error codes', () => {
+  it('an unreachable database is CIO_IMPORT_POSTGRES, its message without the password', async () => {
+    const { openPostgres } = await import('../src/pgSource.js');
+    const error: unknown = await openPostgres({ url: 'postgres://app:hunter2-secret@127.0.0.1:1/db', table: 'people', key: 'id' }).catch((caught: unknown) => caught);
+    expect(codeOf(error)).toBe('CIO_IMPORT_POSTGRES');
+    expect((error as Error).message).toContain('postgres://app:***@127.0.0.1:1/db');
+    expect((error as Error).message).not.toContain('hunter2-secret');
+  });
+});

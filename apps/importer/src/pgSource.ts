@@ -1,0 +1,230 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import type { CsvRow, CsvSource } from './csvSource.js';
+import { PostgresSourceError } from './errors.js';
+import { cellParser, REFUSED_TYPES } from './pgTypes.js';
+import { maskPostgresUrl, withoutPassword } from './pgUrl.js';
+
+/** What to read: a query or a table, in key order, past a position. */
+export interface PostgresRead {
+  /** `postgres://user:password@host:port/db`; the password is never shown. */
+  readonly url: string;
+  /** `--query`: any SELECT. Exactly one of `query` and `table`. */
+  readonly query?: string | undefined;
+  /** `--table`: `name` or `schema.name`. */
+  readonly table?: string | undefined;
+  /** `--cursor`: the column rows are synced by (an `updated_at`); ties are ordered by `key`. */
+  readonly cursor?: string | undefined;
+  /** A unique column ordering the rows (and cursor ties): the people id column unless `--key` says otherwise. */
+  readonly key: string;
+  /** Read only rows past this position: `[cursor, key]` with a cursor, `[key]` without, as PostgreSQL's text. */
+  readonly after?: readonly string[] | undefined;
+  /** Number of the first row read minus one (a resumed checkpoint's `rowsDone`). @defaultValue 0 */
+  readonly start?: number;
+  /** Read at most up to this row number. */
+  readonly limit?: number | undefined;
+}
+
+/** An opened PostgreSQL source: rows as JSON cells, and the position of every row read. */
+export interface PostgresSource extends CsvSource {
+  /** The position (`[cursor, key]` or `[key]`, PostgreSQL's text) of row `row`, once it was read. */
+  positionAt(row: number): readonly string[] | undefined;
+  /** Rows with a NULL cursor, which no cursor position ever reaches (counted when opening with `cursor`). */
+  readonly nullCursorRows: number;
+  /** The planner's estimate of the rows the read returns (EXPLAIN, nothing executed), for progress. */
+  readonly estimatedRows: number;
+  /** Ends the connection (also done when the rows end). */
+  close(): Promise<void>;
+}
+
+/** Rows fetched per round trip: one chunk of the pipeline. */
+const FETCH_ROWS = 1000;
+const POSITION = ['cioscale_position_cursor', 'cioscale_position_key'];
+
+/**
+ * Streams a query's rows through a server-side cursor (pg-cursor: a portal read {@link FETCH_ROWS} at a
+ * time), so only the rows the pipeline's read-ahead window asks for are ever in memory, whatever the
+ * result's size.
+ *
+ * The rows come in `key` order (with `cursor`: `(cursor, key)` order), and each row's position is
+ * selected with it as text, so a resume or the next incremental run selects exactly the rows past the
+ * last settled one with a row comparison, `(cursor, key) > ($1, $2)`: rows sharing a cursor value are
+ * neither skipped nor sent twice. Rows whose cursor is NULL sort past every position and are never read;
+ * they are counted so that the run can say so.
+ *
+ * @throws {@link PostgresSourceError} (`CIO_IMPORT_POSTGRES`) when the database cannot be reached, refuses
+ * the login or the query, or a column has a type without a JSON form; the message shows the URL without
+ * its password
+ */
+export async function openPostgres(read: PostgresRead): Promise<PostgresSource> {
+  const shown = maskPostgresUrl(read.url);
+  const client = new pg.Client({ connectionString: read.url, connectionTimeoutMillis: 10_000, application_name: 'cioscale-import' });
+  // a dropped connection is reported by the read that fails; the client must not crash the process
+  client.on('error', () => undefined);
+  const fail = (what: string, error: unknown): PostgresSourceError =>
+    new PostgresSourceError(withoutPassword(`${what} (${shown}): ${(error as Error).message}`, read.url), { cause: error });
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw fail('cannot connect to PostgreSQL', error);
+  }
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await client.end().catch(() => undefined);
+  };
+  try {
+    await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
+    const { text, values } = selectOf(read);
+    const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
+    const estimatedRows = await estimateRows(client, text, values);
+    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
+    const first = await readRows(cursor).catch((error: unknown) => {
+      const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
+      const hint = missing === undefined ? '' : `; --key ${missing === read.cursor ? '--cursor ' : ''}names a column the query must select`;
+      throw fail(`PostgreSQL refused the query${hint}`, error);
+    });
+    const header = first.fields.slice(0, first.fields.length - (read.cursor === undefined ? 1 : 2)).map((field) => field.name);
+    for (const field of first.fields.slice(0, header.length)) {
+      const refused = REFUSED_TYPES[field.dataTypeID];
+      if (refused) throw new PostgresSourceError(`column "${field.name}": ${refused}`);
+    }
+    return source(read, header, cursor, first.rows, { nullCursorRows, estimatedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
+  } catch (error) {
+    await close();
+    if (error instanceof PostgresSourceError) throw error;
+    throw fail('PostgreSQL refused the query', error);
+  }
+}
+
+function source(
+  read: PostgresRead,
+  header: readonly string[],
+  cursor: Cursor<(string | null)[]>,
+  firstRows: (string | null)[][],
+  counts: { nullCursorRows: number; estimatedRows: number },
+  close: () => Promise<void>,
+  fail: (error: unknown) => PostgresSourceError,
+): PostgresSource {
+  const limit = read.limit ?? Number.POSITIVE_INFINITY;
+  const width = header.length;
+  // positions of the rows read and not yet asked for, in row order: bounded by the read-ahead window
+  const positions: { row: number; position: readonly string[] }[] = [];
+  let head = 0;
+  let last: readonly string[] | undefined = read.after;
+  let lastRow = read.start ?? 0;
+  let stopped = false;
+  let row = read.start ?? 0;
+
+  const toChunk = (rows: (string | null)[][]): CsvRow[] => {
+    const chunk: CsvRow[] = [];
+    for (const values of rows) {
+      if (row >= limit) break;
+      row += 1;
+      const position = values.slice(width).map((cell) => JSON.parse(cell ?? 'null') as string);
+      positions.push({ row, position });
+      // NULL arrives as null: an empty cell, which leaves the attribute out
+      const cells = new Array<string>(width);
+      for (let i = 0; i < width; i++) cells[i] = values[i] ?? '';
+      chunk.push({ row, cells });
+    }
+    return chunk;
+  };
+
+  async function* chunks(): AsyncGenerator<CsvRow[]> {
+    try {
+      let rows = firstRows;
+      while (!stopped && rows.length > 0 && row < limit) {
+        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more
+        const more = rows.length < FETCH_ROWS ? undefined : readRows(cursor);
+        more?.catch(() => undefined);
+        yield toChunk(rows);
+        if (more === undefined || stopped || row >= limit) return;
+        rows = (
+          await more.catch((error: unknown) => {
+            throw fail(error);
+          })
+        ).rows;
+      }
+    } finally {
+      await close();
+    }
+  }
+
+  return {
+    header,
+    chunks: chunks(),
+    // progress is a share of the rows the planner expects (the view's "of the file")
+    get bytesRead() {
+      return row - (read.start ?? 0);
+    },
+    get stopped() {
+      return stopped;
+    },
+    stop: () => void (stopped = true),
+    ...counts,
+    positionAt: (done: number) => {
+      // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
+      while (head < positions.length && (positions[head]?.row ?? Infinity) <= done) {
+        const next = positions[head] as { row: number; position: readonly string[] };
+        last = next.position;
+        lastRow = next.row;
+        head += 1;
+      }
+      if (head > 4096) {
+        positions.splice(0, head);
+        head = 0;
+      }
+      return lastRow === done ? last : undefined;
+    },
+    close,
+  };
+}
+
+function readRows(cursor: Cursor<(string | null)[]>): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(FETCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
+  });
+}
+
+/** The SELECT of a read: the rows of the query or table in key order, past the position, with the position. */
+export function selectOf(read: PostgresRead): { text: string; values: readonly string[] } {
+  const base = read.table !== undefined ? `SELECT * FROM ${qualified(read.table)}` : (read.query ?? '').trim().replace(/;\s*$/, '');
+  const key = `s.${ident(read.key)}`;
+  const columns = read.cursor === undefined ? [key] : [`s.${ident(read.cursor)}`, key];
+  const position = columns.map((column, index) => `(${column})::text AS ${POSITION[columns.length === 1 ? 1 : index]}`).join(', ');
+  const after = read.after === undefined ? '' : ` AND (${columns.join(', ')}) > (${columns.map((_, index) => `$${index + 1}`).join(', ')})`;
+  const notNull = read.cursor === undefined ? '' : ` AND s.${ident(read.cursor)} IS NOT NULL`;
+  return {
+    text: `SELECT s.*, ${position} FROM (${base}) AS s WHERE TRUE${notNull}${after} ORDER BY ${columns.join(', ')}`,
+    values: read.after ?? [],
+  };
+}
+
+async function estimateRows(client: pg.Client, text: string, values: readonly string[]): Promise<number> {
+  try {
+    const result = await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${text}`, [...values]);
+    return Math.max(0, Math.round(result.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0));
+  } catch {
+    // the query itself reports what is wrong with it, right after
+    return 0;
+  }
+}
+
+async function countNullCursor(client: pg.Client, read: PostgresRead): Promise<number> {
+  const base = read.table !== undefined ? `SELECT * FROM ${qualified(read.table)}` : (read.query ?? '').trim().replace(/;\s*$/, '');
+  const result = await client.query<{ count: string }>(`SELECT count(*) AS count FROM (${base}) AS s WHERE s.${ident(read.cursor ?? '')} IS NULL`);
+  return Number(result.rows[0]?.count ?? 0);
+}
+
+/** `name` → `"name"`, with `"` doubled. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `schema.table` → `"schema"."table"`. */
+function qualified(table: string): string {
+  return table.split('.').map(ident).join('.');
+}
