@@ -16,6 +16,7 @@ export { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
 // The fleet-wide budget.
 export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';
 export { applyConfiguredBudget, readBudget, setBudget, type BudgetReading } from './budget.js';
+export { checkLane, LANES, readLanes, setLaneShares, type BulkWindowState, type Lane, type LaneReading, type LanesReading } from './lanes.js';
 
 // Consuming, dead letter, metrics.
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';
