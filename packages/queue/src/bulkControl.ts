@@ -1,4 +1,5 @@
-import { asyncScheduler, distinctUntilChanged, from, map, Observable, switchMap, timer, catchError, EMPTY, type SchedulerLike } from 'rxjs';
+import type { Observable} from 'rxjs';
+import { asyncScheduler, distinctUntilChanged, from, map, switchMap, timer, catchError, EMPTY, type SchedulerLike } from 'rxjs';
 import type { RedisClient } from './connection.js';
 import { bulkRunKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
 
