@@ -61,14 +61,15 @@ local function bulkCap()
   if bulkWindow == 'out' then return bulkFloor end
   return math.max(bulkFloor, bulkCeiling)
 end
+-- bulk's part of the burst while it asks: a quarter, at least 1 (live keeps at least 1 too)
 local function bulkBurst()
   if not bulkActive then return 0 end
-  return math.max(1, math.floor(burst / 4))
+  return math.max(1, math.min(burst - 1, math.floor(burst / 4)))
 end
 -- time only moves forward: a failover to a replica with a slower clock must not take tokens away
 if now > ts then
   local total = (now - ts) * rate / 1000
-  local liveBurst = burst - bulkBurst()
+  local liveBurst = math.max(1, burst - bulkBurst())
   local toBulk = 0
   if bulkActive then toBulk = total * bulkFloor end
   tokens = tokens + total - toBulk
