@@ -2,7 +2,7 @@ import { firstValueFrom } from 'rxjs';
 import { publishBulkRun, readBulkControl, readLanes, RedisTokenSource } from '@cioscale/queue';
 import { render } from 'ink-testing-library';
 import { waitFor } from '@cioscale/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MonitorApp } from '../src/components/MonitorApp.js';
 import { MonitorSource } from '../src/model/monitorSource.js';
 import { plain } from './support/views.js';

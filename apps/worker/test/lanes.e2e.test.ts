@@ -67,7 +67,7 @@ describe('live and bulk lanes of one workspace budget', () => {
     // lanes to settle and be measured, and short enough for CI.
     const importer = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', 'apps/importer/src/cli.ts', file, '--batch-size', '200', '--concurrency', '8', '--progress', 'none', '--json'],
+      ['--conditions=source', '--import', 'tsx', 'apps/importer/src/cli.ts', file, '--batch-size', '200', '--concurrency', '16', '--progress', 'none', '--json'],
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env['PATH'] ?? '', ...s.env(), REDIS_URL: s.redis.url, CIO_QUEUE_NAMESPACE: s.namespace },
@@ -121,20 +121,29 @@ describe('live and bulk lanes of one workspace budget', () => {
     expect(latencies.length).toBeGreaterThan(100);
     expect(percentile(latencies, 99)).toBeLessThanOrEqual(1_000);
 
-    // bulk used ≥ 80 % of what live left, over the backfill's steady part (after its first 50 requests, before its last 100)
-    const from = samples.find((sample) => sample.bulk >= 50);
-    const to = [...samples].reverse().find((sample) => sample.bulk <= summary.requests - 100);
-    expect(from && to && to.at - from.at > 5_000).toBe(true);
-    const seconds = ((to as { at: number }).at - (from as { at: number }).at) / 1000;
-    const left = BUDGET * seconds - ((to as { live: number }).live - (from as { live: number }).live);
-    const usedByBulk = (to as { bulk: number }).bulk - (from as { bulk: number }).bulk;
-    expect(usedByBulk / left).toBeGreaterThanOrEqual(0.8);
+    // Bulk used ≥ 80 % of what live left, over the seconds in which bulk was short of tokens, not of rows
+    // (requests waiting for a token at both ends): on a loaded machine the importer's own CPU, not the
+    // budget, can be what limits it, and that says nothing about the lanes.
+    let leftToBulk = 0;
+    let usedByBulk = 0;
+    let starvedSeconds = 0;
+    for (let i = 0; i + 10 < samples.length; i += 10) {
+      const a = samples[i] as (typeof samples)[number];
+      const b = samples[i + 10] as (typeof samples)[number];
+      if (a.bulkWaiting < 1 || b.bulkWaiting < 1 || a.bulk === 0) continue;
+      const seconds = (b.at - a.at) / 1000;
+      starvedSeconds += seconds;
+      leftToBulk += BUDGET * seconds - (b.live - a.live);
+      usedByBulk += b.bulk - a.bulk;
+    }
+    expect(starvedSeconds).toBeGreaterThanOrEqual(3);
+    expect(usedByBulk / leftToBulk).toBeGreaterThanOrEqual(0.8);
 
     // both lanes' counts add up to what the emulator received: bulk's are the importer's requests
     const lanes = await readLanes(redis, 'default', s.namespace);
     expect(lanes?.bulk.granted).toBe(summary.requests);
     expect((lanes?.live.granted ?? 0) + (lanes?.bulk.granted ?? 0)).toBe(stats.requests);
     expect(stats.acceptedOperations).toBe(ROWS + liveIds.length);
-    process.stdout.write(`lanes e2e: busiest second ${busiest} req, 429s ${stats.rateLimited}, live p50 ${percentile(latencies, 50)} ms p99 ${percentile(latencies, 99)} ms, bulk used ${(usedByBulk / left * 100).toFixed(0)} % of what live left\n`);
+    process.stdout.write(`lanes e2e: busiest second ${busiest} req, 429s ${stats.rateLimited}, live p50 ${percentile(latencies, 50)} ms p99 ${percentile(latencies, 99)} ms, bulk used ${((usedByBulk / leftToBulk) * 100).toFixed(0)} % of what live left over ${starvedSeconds.toFixed(0)} s it waited for tokens\n`);
   }, 90_000);
 });
