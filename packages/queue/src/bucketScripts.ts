@@ -132,6 +132,13 @@ if name == 'bulk' then
   if bulkTokens >= 1 then
     bulkTokens = bulkTokens - 1; me.got = me.got + 1; me.count = me.count + 1; save(); return reply(0)
   end
+  -- live's bucket above half full holds tokens live did not need: with no cap in force bulk may have them,
+  -- so what spilled while no bulk request was polling is not lost; live keeps half its bucket ready
+  -- (under a cap, bulk gets only its capped inflow, so the cap holds exactly)
+  local liveReserve = math.ceil(math.max(1, burst - bulkBurst()) / 2)
+  if bulkCap() >= 1 and tokens >= 1 + liveReserve then
+    tokens = tokens - 1; me.got = me.got + 1; me.count = me.count + 1; save(); return reply(0)
+  end
   -- bulk's expected inflow: its floor, or what live leaves, up to its cap
   local inflow = math.min(bulkCap(), math.max(bulkFloor, 1 - lane.live.got / rate)) * rate
   return refuse(math.max(1, math.ceil((1 - bulkTokens) * 1000 / math.max(inflow, 0.001))))

@@ -23,7 +23,7 @@ function hungry(source: RedisTokenSource, until: number, takers = 4): Promise<nu
 }
 
 /** A sender asking for `perSecond` requests a second, each sent as soon as it is granted. */
-async function paced(source: RedisTokenSource, until: number, perSecond: number): Promise<{ granted: number; worstWaitMs: number }> {
+async function paced(source: RedisTokenSource, until: number, perSecond: number): Promise<{ asked: number; granted: number; worstWaitMs: number }> {
   let granted = 0;
   let worstWaitMs = 0;
   const waits: Promise<void>[] = [];
@@ -37,7 +37,7 @@ async function paced(source: RedisTokenSource, until: number, perSecond: number)
     await new Promise((resolve) => setTimeout(resolve, 1000 / perSecond));
   }
   await Promise.all(waits);
-  return { granted, worstWaitMs };
+  return { asked: waits.length, granted, worstWaitMs };
 }
 
 function sources(namespace: string, window?: () => BulkWindowState) {
@@ -54,8 +54,9 @@ describe('lanes of one budget', () => {
     const seconds = 1.5;
     const until = Date.now() + seconds * 1000;
     const [liveRun, bulkGranted] = await Promise.all([paced(live, until, 30), hungry(bulk, until)]);
-    // live asked ~45 in 1.5 s and got them all without waiting for bulk
-    expect(liveRun.granted).toBeGreaterThanOrEqual(38);
+    // live got what it asked for (~45 in 1.5 s) without waiting for bulk
+    expect(liveRun.asked).toBeGreaterThanOrEqual(30);
+    expect(liveRun.granted).toBeGreaterThanOrEqual(liveRun.asked - 2);
     expect(liveRun.worstWaitMs).toBeLessThan(500);
     expect(liveRun.granted + bulkGranted).toBeLessThanOrEqual(RATE * seconds + BURST);
     // bulk used at least 80 % of what live left
