@@ -95,6 +95,7 @@ const during = await latencies(backfillFrom, backfillTo);
 const seconds = (backfillTo - backfillFrom) / 1000;
 const liveDuring = (lanesAfter?.live.granted ?? 0) - (lanesBefore?.live.granted ?? 0);
 const bulkDuring = (lanesAfter?.bulk.granted ?? 0) - (lanesBefore?.bulk.granted ?? 0);
+const bulkAsked = (lanesAfter?.bulk.asked ?? 0) - (lanesBefore?.bulk.asked ?? 0);
 const loadAfter = loadavg();
 const fmt = (values: number[]): string => `p50 ${quantile(values, 0.5)} ms, p99 ${quantile(values, 0.99)} ms (${values.length} ops)`;
 process.stdout.write(
@@ -104,7 +105,7 @@ process.stdout.write(
     `live alone (${LIVE_SECONDS} s):            ${fmt(alone)}`,
     `live during the backfill (${seconds.toFixed(1)} s): ${fmt(during)}`,
     `backfill: ${summary.delivered} rows in ${(summary.durationMs / 1000).toFixed(1)} s = ${Math.round(summary.delivered / (summary.durationMs / 1000))} rows/s, ${summary.requests} requests (--batch-size ${BATCH}), ${(bulkDuring / seconds).toFixed(1)} req/s`,
-    `bulk used ${((bulkDuring / (BUDGET * seconds - liveDuring)) * 100).toFixed(0)} % of what live left (live ${(liveDuring / seconds).toFixed(1)} req/s); busiest second ${peakPerSecond} requests; 429s ${emulator.stats().rateLimited}`,
+    `bulk used ${((bulkDuring / (BUDGET * seconds - liveDuring)) * 100).toFixed(0)} % of what live left (live ${(liveDuring / seconds).toFixed(1)} req/s; bulk asked ${(bulkAsked / seconds).toFixed(1)} req/s); busiest second ${peakPerSecond} requests; 429s ${emulator.stats().rateLimited}`,
   ].join('\n') + '\n',
 );
 

@@ -22,12 +22,12 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local b = redis.call('HMGET', KEYS[1], 'ceiling', 'rate', 'burst', 'tokens', 'ts', 'growth')
 local ceiling, rate, burst, tokens, ts, growth = tonumber(b[1]), tonumber(b[2]), tonumber(b[3]), tonumber(b[4]), tonumber(b[5]), tonumber(b[6])
-local l = redis.call('HMGET', KEYS[1], 'bulk_tokens', 'bulk_floor', 'bulk_ceiling', 'bulk_window', 'bulk_seen', 'lane_ts', 'live_ask', 'live_got', 'bulk_ask', 'bulk_got', 'live_count', 'bulk_count', 'live_wait', 'bulk_wait')
+local l = redis.call('HMGET', KEYS[1], 'bulk_tokens', 'bulk_floor', 'bulk_ceiling', 'bulk_window', 'bulk_seen', 'lane_ts', 'live_ask', 'live_got', 'bulk_ask', 'bulk_got', 'live_count', 'bulk_count', 'live_wait', 'bulk_wait', 'live_asks', 'bulk_asks')
 local bulkTokens, bulkFloor, bulkCeiling, bulkWindow, bulkSeen = tonumber(l[1]) or 0, tonumber(l[2]) or ${DEFAULT_BULK_FLOOR}, tonumber(l[3]) or ${DEFAULT_BULK_CEILING}, l[4] or '', tonumber(l[5]) or 0
 local laneTs = tonumber(l[6]) or now
 local lane = {
-  live = { ask = tonumber(l[7]) or 0, got = tonumber(l[8]) or 0, count = tonumber(l[11]) or 0, wait = tonumber(l[13]) or 0 },
-  bulk = { ask = tonumber(l[9]) or 0, got = tonumber(l[10]) or 0, count = tonumber(l[12]) or 0, wait = tonumber(l[14]) or 0 },
+  live = { ask = tonumber(l[7]) or 0, got = tonumber(l[8]) or 0, count = tonumber(l[11]) or 0, wait = tonumber(l[13]) or 0, asks = tonumber(l[15]) or 0 },
+  bulk = { ask = tonumber(l[9]) or 0, got = tonumber(l[10]) or 0, count = tonumber(l[12]) or 0, wait = tonumber(l[14]) or 0, asks = tonumber(l[16]) or 0 },
 }
 `;
 
@@ -53,7 +53,7 @@ end
 // Per lane, `<lane>_ask` and `<lane>_got` are requests/s of first attempts and grants, decayed with a
 // 1 s time constant, `<lane>_wait` the requests waiting for a token on average over about the last
 // second (each refusal adds the time its request will wait, in seconds: Little's law), `<lane>_count` the
-// grants ever made.
+// grants ever made, `<lane>_asks` the requests that ever asked.
 const REFILL = `
 local bulkActive = now - bulkSeen < ${BULK_ACTIVE_MS}
 local function bulkCap()
@@ -93,7 +93,8 @@ local function save()
   redis.call('HSET', KEYS[1], 'ceiling', ceiling, 'rate', rate, 'burst', burst, 'tokens', tokens, 'ts', ts, 'growth', growth,
     'bulk_tokens', bulkTokens, 'bulk_floor', bulkFloor, 'bulk_ceiling', bulkCeiling, 'bulk_window', bulkWindow, 'bulk_seen', bulkSeen,
     'lane_ts', laneTs, 'live_ask', lane.live.ask, 'live_got', lane.live.got, 'bulk_ask', lane.bulk.ask, 'bulk_got', lane.bulk.got,
-    'live_count', lane.live.count, 'bulk_count', lane.bulk.count, 'live_wait', lane.live.wait, 'bulk_wait', lane.bulk.wait)
+    'live_count', lane.live.count, 'bulk_count', lane.bulk.count, 'live_wait', lane.live.wait, 'bulk_wait', lane.bulk.wait,
+    'live_asks', lane.live.asks, 'bulk_asks', lane.bulk.asks)
 end
 local function reply(wait)
   local pausedUntil = 0
@@ -121,7 +122,7 @@ if name == 'bulk' then
 end
 ${REFILL}
 local me = lane[name]
-if ARGV[4] == '1' then me.ask = me.ask + 1 end
+if ARGV[4] == '1' then me.ask = me.ask + 1; me.asks = me.asks + 1 end
 local function refuse(wait)
   me.wait = me.wait + math.min(wait, 1000) / 1000
   save()
@@ -226,7 +227,7 @@ return reply(0)
 
 const LANES_REPLY = `return { tostring(bulkFloor), tostring(bulkCeiling), bulkWindow, tostring(lane.live.ask), tostring(lane.live.got), tostring(lane.live.count),
   tostring(lane.bulk.ask), tostring(lane.bulk.got), tostring(lane.bulk.count), tostring(rate), tostring(ceiling), bulkActive and '1' or '0', tostring(bulkCap()),
-  tostring(lane.live.wait), tostring(lane.bulk.wait) }`;
+  tostring(lane.live.wait), tostring(lane.bulk.wait), tostring(lane.live.asks), tostring(lane.bulk.asks) }`;
 
 /**
  * Sets bulk's share of the budget live (the monitor, `setLaneShares`): ARGV[3] floor, ARGV[4] ceiling, both

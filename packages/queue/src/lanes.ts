@@ -34,6 +34,8 @@ export interface LaneReading {
   readonly waiting: number;
   /** Requests granted since the bucket was created. */
   readonly granted: number;
+  /** Requests that asked for a token since the bucket was created (granted, waiting or given up). */
+  readonly asked: number;
 }
 
 /** Both lanes of a workspace's budget. */
@@ -54,13 +56,13 @@ export interface LanesReading {
 }
 
 function toReading(reply: LanesReply): LanesReading {
-  const [floor, ceiling, window, liveAsk, liveGot, liveCount, bulkAsk, bulkGot, bulkCount, rate, , active, cap, liveWait, bulkWait] = reply.map((v, i) => (i === 2 || i === 11 ? v : Number(v))) as [
-    number, number, string, number, number, number, number, number, number, number, number, string, number, number, number,
-  ];
-  const lane = (ask: number, got: number, granted: number, waiting: number): LaneReading => ({ rate: got, asking: ask, share: rate > 0 ? got / rate : 0, waiting, granted });
+  const [floor, ceiling, window, liveAsk, liveGot, liveCount, bulkAsk, bulkGot, bulkCount, rate, , active, cap, liveWait, bulkWait, liveAsks, bulkAsks] = reply.map((v, i) =>
+    i === 2 || i === 11 ? v : Number(v ?? 0),
+  ) as [number, number, string, number, number, number, number, number, number, number, number, string, number, number, number, number, number];
+  const lane = (ask: number, got: number, granted: number, waiting: number, asked: number): LaneReading => ({ rate: got, asking: ask, share: rate > 0 ? got / rate : 0, waiting, granted, asked });
   return {
-    live: lane(liveAsk, liveGot, liveCount, liveWait),
-    bulk: { ...lane(bulkAsk, bulkGot, bulkCount, bulkWait), floor, ceiling, cap, window: window === 'in' || window === 'out' ? window : undefined, active: active === '1' },
+    live: lane(liveAsk, liveGot, liveCount, liveWait, liveAsks),
+    bulk: { ...lane(bulkAsk, bulkGot, bulkCount, bulkWait, bulkAsks), floor, ceiling, cap, window: window === 'in' || window === 'out' ? window : undefined, active: active === '1' },
   };
 }
 
