@@ -8,6 +8,7 @@ import { parseAllowReserved } from './reservedNames.js';
 import { addSourceOptions, sourceOf } from './sourceArgs.js';
 import type { TargetOptions } from './target.js';
 import type { ImportOptions } from './importOptions.js';
+import { sharedBudgetOf } from './sharedBudgetArgs.js';
 
 /** What the command line asks for. */
 export interface CliRequest {
@@ -40,6 +41,12 @@ function program(): Command {
     .option('--mapping <file>', 'JSON mapping: kind, renames, types, ignored columns, event columns')
     .addOption(new Option('--kind <kind>', 'people or events (overrides the mapping file)').choices(['people', 'events']))
     .option('--rate <req/s>', `request budget [CIO_RATE_LIMIT] (default ${DEFAULT_BUDGET.rate})`, positive)
+    .option('--redis <url>', "share the workspace's request budget in Redis with the worker fleet [REDIS_URL]")
+    .option('--workspace <name>', 'with --redis: the workspace whose budget this is (default "default")')
+    .option('--namespace <name>', 'with --redis: key namespace of the fleet [CIO_QUEUE_NAMESPACE] (default cio)')
+    .addOption(new Option('--lane <lane>', 'with --redis: lane of the budget (default bulk: live traffic goes first)').choices(['bulk', 'live']))
+    .option('--window <span>', 'with --redis: quiet hours of the bulk lane, e.g. "22:00-06:00" or "22:00-06:00 Europe/Berlin": the whole budget inside, the floor outside')
+    .option('--window-tz <zone>', 'IANA time zone of --window (default: this machine\'s zone)')
     .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
     .option('--batch-size <n>', 'cap on operations per batch request (default: none; requests are filled to 480 KB)', integer(1))
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
@@ -99,6 +106,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       allowReserved,
       target: targetOf(cio, region),
       rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? DEFAULT_BUDGET.rate,
+      ...sharedBudgetOf(flags, env),
       concurrency: flags['concurrency'] as number,
       batchSize: flags['batchSize'] as number | undefined,
       timeoutMs: flags['timeout'] as number,

@@ -1,5 +1,6 @@
 import type { Mapping } from './mapping.js';
 import type { SourceOptions } from './sourceArgs.js';
+import type { SharedBudgetOptions } from './sharedBudget.js';
 import type { TargetOptions } from './target.js';
 
 /** Everything an import needs, already validated (see `args.ts`). */
@@ -18,6 +19,8 @@ export interface ImportOptions {
   readonly target: TargetOptions;
   /** Request budget, requests/s. @defaultValue `CIO_RATE_LIMIT`, else core's `DEFAULT_BUDGET.rate` */
   readonly rate: number;
+  /** `--redis`: share the workspace's budget in Redis with the worker fleet. @defaultValue an in-process budget of `rate` */
+  readonly sharedBudget?: SharedBudgetOptions;
   /** Requests in flight (and keep-alive sockets). @defaultValue 8 */
   readonly concurrency: number;
   /**

@@ -26,5 +26,6 @@ export function progressLine(s: ProgressSnapshot): string {
   const fmt = (value: number): string => value.toLocaleString('en-US');
   const skipped = s.skipped > 0 ? ` · skipped ${fmt(s.skipped)}` : '';
   const valid = s.valid > 0 ? ` · valid ${fmt(s.valid)}` : '';
-  return `${seconds.toFixed(1)} s · delivered ${fmt(s.delivered)} of ${fmt(s.rows)} read (${Math.round(s.fractionRead * 100)}% of the file) · ${fmt(rate)} rows/s${valid}${skipped} · rejected ${fmt(s.rejected)} · ${s.requests} req · ${s.rateLimited} 429s · ${s.retries} retries`;
+  const paused = s.paused === true ? 'paused · ' : '';
+  return `${paused}${seconds.toFixed(1)} s · delivered ${fmt(s.delivered)} of ${fmt(s.rows)} read (${Math.round(s.fractionRead * 100)}% of the file) · ${fmt(rate)} rows/s${valid}${skipped} · rejected ${fmt(s.rejected)} · ${s.requests} req · ${s.rateLimited} 429s · ${s.retries} retries`;
 }

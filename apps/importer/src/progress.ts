@@ -10,6 +10,8 @@ export interface ProgressSnapshot extends Omit<RunCounts, 'pending'> {
   readonly budget: { readonly rate: number; readonly ceiling: number };
   /** Fraction of the file's bytes read, 0–1 (reading runs ahead of delivery by the read-ahead window). */
   readonly fractionRead: number;
+  /** Paused from the monitor (`--redis`): nothing is sent until it resumes the run. */
+  readonly paused?: boolean;
 }
 
 /** Rows with an outcome (delivered, rejected, failed, skipped or valid), as opposed to rows only read. */

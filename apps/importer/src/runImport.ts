@@ -6,6 +6,7 @@ import { DiffStore } from './diffStore.js';
 import { openFailedRows, type FailedRowsSink } from './failedJsonLines.js';
 import type { ImportOptions } from './importOptions.js';
 import { openInput, type OpenedInput } from './openInput.js';
+import { openSharedBudget, type SharedBudget } from './sharedBudget.js';
 import type { ProgressReporter, ProgressSnapshot } from './progress.js';
 import { createRowFlow, type RowFlow } from './rowFlow.js';
 import { NO_IMPACT, NO_ROWS, RowLedger } from './rowLedger.js';
@@ -51,7 +52,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
   const startedAt = Date.now();
   const bucket = new TokenBucket({ rate: options.rate });
   // the pipeline records into it; its snapshots show this bucket's budget
-  const metrics = new PipelineMetrics(undefined, bucket);
+  let metrics = new PipelineMetrics(undefined, bucket);
+  let shared: SharedBudget | undefined;
   const paths = statePaths(options.file, options.stateDir);
   let target: OpenTarget | undefined;
   let failedRows: FailedRowsSink | undefined;
@@ -92,6 +94,11 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       if (options.target.kind === 'embedded') reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
       target = await openTarget(options.target, options);
       targetName = target.name;
+      if (options.sharedBudget) {
+        shared = await openSharedBudget(options.sharedBudget, { file: options.file, rate: options.rate, startedAt });
+        metrics = new PipelineMetrics(undefined, shared.tokenSource);
+        reporter.notice(`budget: ${shared.description}`);
+      }
       if (options.mapping.kind === 'events' && !options.refuseRecentEvents) {
         reporter.notice("⚠ events dated within Customer.io's 72-hour window, or without a timestamp, can trigger campaigns: --dry-run counts them, --no-recent-events refuses them");
       }
@@ -129,7 +136,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       maxOperations: options.batchSize,
       delivery: target && {
         transport: target.transport.send,
-        tokenSource: bucket,
+        tokenSource: shared?.tokenSource ?? bucket,
         concurrency: options.concurrency,
         metrics,
         retry: { maxAttempts: options.maxAttempts },
@@ -153,18 +160,24 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
         retries: m.retries,
         budget: { rate: m.tokens?.rate ?? options.rate, ceiling: m.tokens?.ceiling ?? options.rate },
         fractionRead: identity.size > 0 ? Math.min(1, csv.bytesRead / identity.size) : 1,
+        paused: shared?.paused() ?? false,
       };
     };
 
     const checkpointTimer = setInterval(() => save(false), CHECKPOINT_EVERY_MS);
-    const progressTimer = setInterval(() => reporter.update(snapshot()), PROGRESS_EVERY_MS);
     let subscription: Subscription | undefined;
     let interrupted = false;
+    const progressTimer = setInterval(() => {
+      reporter.update(snapshot());
+      shared?.report({ rowsDone: book.rowsDone, requests: metrics.snapshot().requests, stopping: interrupted });
+    }, PROGRESS_EVERY_MS);
+    let stopNow: (() => void) | undefined;
+    const control = shared && followControl(shared, reporter, () => stopNow?.(), () => save(false));
     let status: ImportStatus;
     try {
       status = await new Promise<ImportStatus>((resolve, reject) => {
         let graceTimer: NodeJS.Timeout | undefined;
-        onStoppable(() => {
+        onStoppable((stopNow = () => {
           if (interrupted) return;
           interrupted = true;
           reporter.notice(`stopping: no more rows are read; waiting up to ${Math.round(options.graceMs / 1000)} s for requests in flight`);
@@ -173,7 +186,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
             subscription?.unsubscribe();
             resolve('interrupted');
           }, options.graceMs);
-        });
+        }));
         subscription = flow.results.subscribe({
           next: (result) => book.settle(result),
           error: (error: unknown) => {
@@ -189,6 +202,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     } finally {
       clearInterval(checkpointTimer);
       clearInterval(progressTimer);
+      control?.unsubscribe();
       subscription?.unsubscribe();
     }
     reporter.update(snapshot());
@@ -208,6 +222,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
   } finally {
     failedRows?.close();
     await opened?.close?.();
+    await shared?.close();
     await target?.close();
   }
 }
@@ -217,4 +232,25 @@ function loadDiff(path: string, target: string, reporter: ProgressReporter): Dif
   if (note) reporter.notice(`--diff: ${note}`);
   reporter.notice(`--diff: ${store.size} people/events remembered; unchanged rows are skipped`);
   return store;
+}
+
+/**
+ * The monitor's commands for a bulk run: a pause is told and checkpointed (the token source already holds
+ * new requests; those in flight finish), a cancel stops the run as Ctrl-C does, so `--resume` continues.
+ */
+function followControl(shared: SharedBudget, reporter: ProgressReporter, stop: () => void, checkpoint: () => void): Subscription {
+  let paused = false;
+  return shared.control.subscribe((state) => {
+    if (state === 'paused') {
+      paused = true;
+      reporter.notice('paused from the monitor: requests in flight finish, nothing more is sent until it resumes the run');
+      checkpoint();
+    } else if (state === 'cancelled') {
+      reporter.notice('cancelled from the monitor');
+      stop();
+    } else if (paused) {
+      paused = false;
+      reporter.notice('resumed from the monitor');
+    }
+  });
 }

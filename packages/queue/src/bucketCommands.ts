@@ -1,8 +1,11 @@
-import { CONFIGURE_SCRIPT, PEEK_SCRIPT, PENALIZE_SCRIPT, READ_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
+import { CONFIGURE_SCRIPT, PEEK_SCRIPT, PENALIZE_SCRIPT, READ_LANES_SCRIPT, READ_SCRIPT, REWARD_SCRIPT, SET_BUDGET_SCRIPT, SET_LANES_SCRIPT, TAKE_SCRIPT } from './bucketScripts.js';
 import type { RedisClient } from './connection.js';
 
 /** A bucket script's reply: `[waitMs, rate, ceiling, tokens, pausedUntil, burst]`. */
 export type BucketReply = [number, string, string, string, string, string];
+
+/** The lanes scripts' reply: `[floor, ceiling, window, liveAsk, liveGot, liveCount, bulkAsk, bulkGot, bulkCount, rate, budget, bulkActive, bulkCap, liveWait, bulkWait]`. */
+export type LanesReply = string[];
 
 type BucketCommand = (bucket: string, paused: string, ...args: (string | number)[]) => Promise<BucketReply>;
 
@@ -16,6 +19,10 @@ export interface BucketCommands {
   readonly configure: BucketCommand;
   /** The read-only script: `null` when there is no bucket; the first slot is the remaining pause, ms. */
   readonly read: (bucket: string, paused: string) => Promise<BucketReply | null>;
+  /** Sets bulk's floor and ceiling (ARGV: rate, burst for a missing bucket, floor, ceiling). */
+  readonly setLanes: (bucket: string, paused: string, ...args: (string | number)[]) => Promise<LanesReply>;
+  /** The read-only lanes script: `null` when there is no bucket. */
+  readonly readLanes: (bucket: string, paused: string) => Promise<LanesReply | null>;
 }
 
 const SCRIPTS = {
@@ -26,6 +33,8 @@ const SCRIPTS = {
   cioBucketPeek: PEEK_SCRIPT,
   cioBucketConfigure: CONFIGURE_SCRIPT,
   cioBucketRead: READ_SCRIPT,
+  cioBucketSetLanes: SET_LANES_SCRIPT,
+  cioBucketReadLanes: READ_LANES_SCRIPT,
 };
 
 /** Defines the scripts on `redis` (once; later calls reuse them) and returns them. */
@@ -34,7 +43,7 @@ export function bucketCommands(redis: RedisClient): BucketCommands {
   for (const [name, lua] of Object.entries(SCRIPTS)) {
     if (typeof commands[name] !== 'function') redis.defineCommand(name, { numberOfKeys: 2, lua });
   }
-  const bind = (name: keyof typeof SCRIPTS): BucketCommand => (commands[name] as BucketCommand).bind(redis);
+  const bind = <C = BucketCommand>(name: keyof typeof SCRIPTS): C => (commands[name] as BucketCommand).bind(redis) as C;
   return {
     take: bind('cioBucketTake'),
     penalize: bind('cioBucketPenalize'),
@@ -43,5 +52,7 @@ export function bucketCommands(redis: RedisClient): BucketCommands {
     peek: bind('cioBucketPeek'),
     configure: bind('cioBucketConfigure'),
     read: bind('cioBucketRead'),
+    setLanes: bind('cioBucketSetLanes'),
+    readLanes: bind('cioBucketReadLanes'),
   };
 }

@@ -1,6 +1,6 @@
 // Connections and keys.
 export { checkRedisTarget, connectRedis, createRedisClient, describeRedisTarget, redisTargetFromEnv, type ConnectionRole, type RedisClient, type RedisClientOptions, type RedisTarget } from './connection.js';
-export { bucketKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
+export { bucketKeys, bulkRunKeys, checkName, deadLetterKeys, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, metricsKeys, QUEUE_NAME, queueLocation, waitListKey, type QueueLocation } from './keys.js';
 export { QueueUnavailableError } from './errors.js';
 export { CONSUMER_DEFAULTS } from './defaults.js';
 
@@ -16,6 +16,9 @@ export { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
 // The fleet-wide budget.
 export { RedisTokenSource, type RedisTokenSourceOptions } from './redisTokenSource.js';
 export { applyConfiguredBudget, readBudget, setBudget, type BudgetReading } from './budget.js';
+export { checkLane, LANES, readLanes, setLaneShares, type BulkWindowState, type Lane, type LaneReading, type LanesReading } from './lanes.js';
+export { publishBulkRun, readBulkControl, readBulkRuns, setBulkControl, watchBulkControl, withdrawBulkRun, type BulkCommand, type BulkControl, type BulkControlState, type BulkRunReport } from './bulkControl.js';
+export { bulkWindowStates, describeBulkWindow, insideBulkWindow, localTimeZone, parseBulkWindow, type BulkWindow } from './bulkWindow.js';
 
 // Consuming, dead letter, metrics.
 export { createConsumer, type Consumer, type ConsumerOptions } from './consumer.js';

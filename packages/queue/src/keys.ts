@@ -67,3 +67,13 @@ export function metricsKeys(namespace: string): { readonly registry: string; rea
   const tag = `{${namespace}:metrics}`;
   return { registry: `${tag}:workers`, report: (workerId) => `${tag}:worker:${workerId}` };
 }
+
+/**
+ * Keys of a workspace's bulk runs (the importer sharing the budget): the control hash the monitor writes
+ * (`state` running | paused | cancelled, `at` when), the registry of runs (sorted set by last report) and
+ * each run's report key (with a TTL, so a killed run disappears by itself). Same hash tag as the bucket.
+ */
+export function bulkRunKeys(namespace: string, workspace: string): { readonly control: string; readonly runs: string; readonly run: (runId: string) => string } {
+  const tag = `{${namespace}:${workspace}}`;
+  return { control: `${tag}:bulk:control`, runs: `${tag}:bulk:runs`, run: (runId) => `${tag}:bulk:run:${runId}` };
+}

@@ -3,6 +3,7 @@ import { asyncScheduler, Observable, timer, type SchedulerLike, type Subscriptio
 import { bucketCommands, type BucketCommands, type BucketReply } from './bucketCommands.js';
 import type { RedisClient } from './connection.js';
 import { bucketKeys, checkName, DEFAULT_NAMESPACE } from './keys.js';
+import { checkLane, type BulkWindowState, type Lane } from './lanes.js';
 
 /**
  * Options of {@link RedisTokenSource}. The AIMD fields (`minRate`, `decreaseFactor`,
@@ -20,6 +21,10 @@ export interface RedisTokenSourceOptions
   readonly burst?: number;
   /** Longest wait between two polls of the bucket, in ms; a changed budget is noticed within it. @defaultValue 1000 */
   readonly maxPollMs?: number;
+  /** The lane this sender takes its tokens from (see `Lane`). @defaultValue 'live' (the fleet's) */
+  readonly lane?: Lane;
+  /** Bulk only: whether it is inside its quiet hours now, asked at every take (`bulkWindow.ts`). @defaultValue no quiet hours */
+  readonly bulkWindow?: () => BulkWindowState;
   /** Told about Redis errors (the source keeps retrying). @defaultValue ignore */
   readonly onError?: (error: unknown) => void;
 }
@@ -35,6 +40,9 @@ export interface RedisTokenSourceOptions
  * however many workers there are. While Redis is unreachable `take()` waits (no request may go out without
  * a token); unsubscribing abandons the wait at once, which is how a consumer keeps its shutdown deadline.
  *
+ * Each source takes from one lane (`live` by default, `bulk` for a backfill): live first, bulk the rest
+ * between its floor and ceiling (see `Lane`).
+ *
  * @example
  * const tokens = new RedisTokenSource(redis, { workspace: 'default', rate: 100 });
  * deliver(envelopes$, { transport, tokenSource: tokens });
@@ -47,6 +55,7 @@ export class RedisTokenSource implements TokenSource {
   private readonly scheduler: SchedulerLike;
   private last: TokenSourceState;
   private lastRewardAt = 0;
+  private readonly lane: Lane;
 
   constructor(redis: RedisClient, options: RedisTokenSourceOptions) {
     const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
@@ -58,6 +67,7 @@ export class RedisTokenSource implements TokenSource {
     const factor = options.decreaseFactor ?? 0.5;
     if (!(factor > 0 && factor <= 1)) throw ConfigurationError.option('decreaseFactor', 'a number in (0, 1]', factor);
     this.initArgs = [rate, burst];
+    this.lane = checkLane('lane', options.lane ?? 'live');
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.commands = bucketCommands(redis);
@@ -70,14 +80,17 @@ export class RedisTokenSource implements TokenSource {
       const startedAt = this.scheduler.now();
       let pending: Subscription | undefined;
       let failures = 0;
+      // only a request's first try counts as demand: its later polls are the same request waiting
+      let first = '1';
       const retryIn = (ms: number): void => {
         pending = timer(ms, this.scheduler).subscribe(attempt);
       };
       const attempt = (): void => {
-        this.commands.take(this.keys.bucket, this.keys.paused, ...this.initArgs).then(
+        this.commands.take(this.keys.bucket, this.keys.paused, ...this.initArgs, this.lane, first, this.options.bulkWindow?.() ?? '').then(
           (reply) => {
             if (subscriber.closed) return;
             failures = 0;
+            first = '0';
             const waitMs = this.remember(reply);
             if (waitMs === 0) {
               subscriber.next(this.scheduler.now() - startedAt);

@@ -25,6 +25,11 @@ export function ImportProgress({ notices, snapshot, rowsPerSecond, requestsPerSe
       {snapshot && (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
           <Box gap={1}>
+            {snapshot.paused === true && (
+              <Text bold color="yellow">
+                paused
+              </Text>
+            )}
             <Text bold>{Math.round(rowsPerSecond).toLocaleString('en-US')} rows/s</Text>
             <Sparkline values={history} width={40} />
           </Box>

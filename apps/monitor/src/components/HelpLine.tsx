@@ -10,7 +10,8 @@ export interface HelpLineProps {
 /** The keys, spelled out when there is room and abbreviated when there is not. */
 export function HelpLine({ width, budgetStep }: HelpLineProps) {
   const choices = [
-    `q quit · p pause/resume queue · ↑↓ select queue · +/- budget ±${budgetStep} req/s · tab next workspace · d dead-letter samples`,
+    `q quit · p pause/resume queue · ↑↓ select queue · +/- budget ±${budgetStep} req/s · tab next workspace · d dead-letter samples · b pause/resume bulk · x cancel bulk · [/] bulk floor · {/} bulk ceiling`,
+    `q quit · p pause/resume queue · ↑↓ select queue · +/- budget ±${budgetStep} req/s · tab next workspace · d dead-letter samples · b/x bulk`,
     'q quit · p pause · ↑↓ queue · +/- budget · tab workspace · d dead letters',
     'q quit · p pause · +/- budget · tab · d',
     'q p ↑↓ +/- tab d',

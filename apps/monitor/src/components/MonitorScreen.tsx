@@ -4,6 +4,7 @@ import { BudgetPanel } from './BudgetPanel.js';
 import { DeadLetterPanel } from './DeadLetterPanel.js';
 import { Header } from './Header.js';
 import { HelpLine } from './HelpLine.js';
+import { LanesPanel } from './LanesPanel.js';
 import { QueuePanel } from './QueuePanel.js';
 import { Rule } from './Rule.js';
 import { ThroughputPanel } from './ThroughputPanel.js';
@@ -39,6 +40,7 @@ export function MonitorScreen({ view, selected, selectedShard, showDeadLetters, 
           <Rule title={`throughput · ${workspace.name} · ${workspace.workers} worker(s), ${workspace.inFlight.toLocaleString('en-US')} in flight`} width={width} />
           <ThroughputPanel workspace={workspace} width={width} />
           <BudgetPanel workspace={workspace} at={view.at} width={width} />
+          <LanesPanel reading={workspace.reading} />
           <Rule title="queue" width={width} />
           <QueuePanel workspace={workspace} selectedShard={selectedShard} width={width} />
           <DeadLetterPanel deadLetters={workspace.reading.deadLetters} showSamples={showDeadLetters} width={width} />

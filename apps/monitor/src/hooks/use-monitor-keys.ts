@@ -15,7 +15,7 @@ export interface MonitorKeysOptions {
   readonly view: MonitorView | undefined;
   readonly selection: Selection;
   readonly select: (next: Selection) => void;
-  readonly backend: Pick<MonitorBackend, 'setBudget' | 'setPaused'>;
+  readonly backend: Pick<MonitorBackend, 'setBudget' | 'setPaused' | 'controlBulk' | 'setLaneShares'>;
   /** `+`/`-` step, requests/s. */
   readonly budgetStep: number;
   /** Reports what a key did (or why it could not), for the log above the screen. */
@@ -29,7 +29,8 @@ export interface MonitorKeysOptions {
 
 /**
  * The monitor's keys: `q` quit, `tab`/shift-tab workspace, `↑`/`↓` queue, `p` pause/resume that queue,
- * `+`/`-` budget, `d` dead-letter samples. Budget and pause go to Redis, so every worker follows.
+ * `+`/`-` budget, `d` dead-letter samples; bulk lane: `b` pause/resume the bulk runs, `x` cancel them, `[`/`]`
+ * bulk floor ∓5 %, `{`/`}` bulk ceiling ∓10 %. All go to Redis, so every worker and importer follows.
  */
 export function useMonitorKeys(options: MonitorKeysOptions): void {
   const { view, selection, select, backend, budgetStep, notify, refresh, quit } = options;
@@ -60,6 +61,24 @@ export function useMonitorKeys(options: MonitorKeysOptions): void {
       const queue = workspace.reading.queues[selection.shard];
       if (!queue || !view?.connected) return notify(`cannot pause: ${queue ? 'Redis is not connected' : 'no queue selected'}`, true);
       return act(backend.setPaused(workspace.name, queue.shard, !queue.paused), `${queue.paused ? 'resumed' : 'paused'} queue ${workspace.name}/${queue.shard}`);
+    }
+    if (input === 'b' || input === 'x') {
+      if (!backend.controlBulk || !view?.connected) return notify('cannot control bulk runs: Redis is not connected', true);
+      const state = workspace.reading.bulk?.control.state ?? 'running';
+      const command = input === 'x' ? 'cancel' : state === 'paused' ? 'resume' : 'pause';
+      const done = { pause: 'paused', resume: 'resumed', cancel: 'cancelled' }[command];
+      return act(backend.controlBulk(workspace.name, command), `${done} the bulk runs of ${workspace.name}`);
+    }
+    if (input === '[' || input === ']' || input === '{' || input === '}') {
+      const lanes = workspace.reading.lanes;
+      if (!backend.setLaneShares || !lanes || !view?.connected) return notify(`cannot change the bulk lane of ${workspace.name}: ${lanes ? 'Redis is not connected' : 'no budget in Redis yet'}`, true);
+      const round = (value: number): number => Math.round(Math.min(1, Math.max(0, value)) * 100) / 100;
+      if (input === '[' || input === ']') {
+        const floor = round(lanes.bulk.floor + (input === ']' ? 0.05 : -0.05));
+        return act(backend.setLaneShares(workspace.name, { floor }), `bulk floor of ${workspace.name}: ${Math.round(lanes.bulk.floor * 100)} → ${Math.round(floor * 100)} %`);
+      }
+      const ceiling = round(lanes.bulk.ceiling + (input === '}' ? 0.1 : -0.1));
+      return act(backend.setLaneShares(workspace.name, { ceiling }), `bulk ceiling of ${workspace.name}: ${Math.round(lanes.bulk.ceiling * 100)} → ${Math.round(ceiling * 100)} %`);
     }
     if (input === '+' || input === '=' || input === '-' || input === '_') {
       const budget = workspace.reading.budget;

@@ -6,6 +6,12 @@ import {
   MetricsChannel,
   QueueShards,
   readBudget,
+  readBulkControl,
+  readBulkRuns,
+  readLanes,
+  setBulkControl,
+  setLaneShares,
+  type BulkCommand,
   readDeadLetterSamples,
   readLiveWorkers,
   setBudget,
@@ -42,6 +48,10 @@ export interface MonitorBackend {
   disconnected(error: unknown, at: number): MonitorSnapshot;
   setBudget(workspace: string, rate: number): Promise<void>;
   setPaused(workspace: string, shard: number, paused: boolean): Promise<void>;
+  /** Pauses, resumes or cancels the workspace's bulk runs (importers on the shared budget). */
+  controlBulk?(workspace: string, command: BulkCommand): Promise<void>;
+  /** Sets the bulk lane's floor and/or ceiling, fractions of the budget. */
+  setLaneShares?(workspace: string, shares: { floor?: number; ceiling?: number }): Promise<void>;
 }
 
 /**
@@ -101,6 +111,16 @@ export class MonitorSource implements MonitorBackend {
     await this.queues.setPaused(workspace, shard, paused);
   }
 
+  /** Pauses, resumes or cancels every bulk run of `workspace`; they follow within a second. */
+  async controlBulk(workspace: string, command: BulkCommand): Promise<void> {
+    await setBulkControl(this.redis, workspace, command, this.namespace);
+  }
+
+  /** Sets the bulk lane's floor and/or ceiling of `workspace`; every sender follows at its next take. */
+  async setLaneShares(workspace: string, shares: { floor?: number; ceiling?: number }): Promise<void> {
+    await setLaneShares(this.redis, workspace, shares, this.namespace);
+  }
+
   /** Closes the queues and the connection. */
   async close(): Promise<void> {
     await this.queues.close().catch(() => undefined);
@@ -108,12 +128,15 @@ export class MonitorSource implements MonitorBackend {
   }
 
   private async readWorkspace(name: string, shards: number): Promise<WorkspaceReading> {
-    const [budget, queues, deadLetters] = await Promise.all([
+    const [budget, queues, deadLetters, lanes, control, runs] = await Promise.all([
       readBudget(this.redis, name, this.namespace),
       this.queues.read(name, shards),
       readDeadLetterSamples(this.redis, name, { shards, limit: this.options.deadLetterSamples ?? 5, namespace: this.namespace }),
+      readLanes(this.redis, name, this.namespace),
+      readBulkControl(this.redis, name, this.namespace),
+      readBulkRuns(this.redis, name, this.namespace),
     ]);
-    return { name, budget, queues, deadLetters };
+    return { name, budget, queues, deadLetters, lanes, bulk: { control, runs } };
   }
 
   private async ready(timeoutMs: number): Promise<void> {

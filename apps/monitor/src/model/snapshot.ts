@@ -1,7 +1,7 @@
-import type { BudgetReading, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
+import type { BudgetReading, BulkControl, BulkRunReport, DeadLetterSummary, JobCounts, LanesReading, QueueReading, WorkerReading } from '@cioscale/queue';
 
 // What each reader of the queue package returns; a snapshot is made of them.
-export type { BudgetReading, DeadLetterSample, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
+export type { BudgetReading, BulkControl, BulkRunReport, LanesReading, DeadLetterSample, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
 
 /** One workspace as read from Redis. */
 export interface WorkspaceReading {
@@ -11,6 +11,10 @@ export interface WorkspaceReading {
   readonly queues: readonly QueueReading[];
   /** Dead-letter records over every shard, and the most recent ones, newest first. */
   readonly deadLetters: DeadLetterSummary;
+  /** The budget's live and bulk lanes; `null` without a bucket (absent in readings made before lanes). */
+  readonly lanes?: LanesReading | null;
+  /** The bulk runs (importers on the shared budget) and the command they follow. */
+  readonly bulk?: { readonly control: BulkControl; readonly runs: readonly BulkRunReport[] };
 }
 
 /**
