@@ -76,7 +76,7 @@ export class GatewayMetrics {
     this.latency.observe({ outcome }, seconds);
     if (operations.accepted > 0) this.operations.inc({ workspace, outcome: 'accepted' }, operations.accepted);
     if (operations.rejected > 0) this.operations.inc({ workspace, outcome: 'rejected' }, operations.rejected);
-    const totals = this.totals.get(workspace) ?? (this.totals.get(''));
+    const totals = (this.totals.get(workspace) ?? this.totals.get('')) as Totals;
     if (outcome === 'accepted' || outcome === 'partial') totals.accepted++;
     else totals.refused[outcome] = (totals.refused[outcome] ?? 0) + 1;
     totals.acceptedOperations += operations.accepted;

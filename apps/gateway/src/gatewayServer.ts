@@ -7,7 +7,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { codeOf, type Operation } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
-import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type BatchProblem, type ErrorFormat, type RefusalReason } from './answers.js';
+import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type ErrorFormat, type RefusalReason } from './answers.js';
 import { Authenticator } from './authenticator.js';
 import type { BacklogWatch } from './backlog.js';
 import type { GatewayConfig } from './config.js';

@@ -15,7 +15,9 @@ const log = (message: string): void => void process.stdout.write(`${new Date().t
 
 const config = loadConfig();
 const workspaces = config.workspaces.map((accepted) => accepted.workspace);
-// fail fast (no offline queue): a call while Redis is down is answered 503 at once, never held in memory
+// fail fast (no offline queue): a call while Redis is down is answered 503 at once, never held in memory.
+// The producer opens its own connection (createProducer takes an ioredis client for a cluster target);
+// this one reads the backlog, publishes the reports and tells readiness.
 const redis = createRedisClient(config.redis, 'producer', { commandTimeoutMs: config.enqueueTimeoutMs });
 let redisDown = false;
 redis.on('error', (error: Error) => {
@@ -26,7 +28,7 @@ redis.on('ready', () => {
   if (redisDown) log(`redis ${describeRedisTarget(config.redis)} is back`);
   redisDown = false;
 });
-const producer = createProducer({ redis, namespace: config.namespace, workspaces, timeoutMs: config.enqueueTimeoutMs });
+const producer = createProducer({ redis: config.redis, namespace: config.namespace, workspaces, timeoutMs: config.enqueueTimeoutMs });
 const shards = new QueueShards(redis, config.namespace);
 const backlog = new BacklogWatch(shards, workspaces, config.maxBacklog);
 const metrics = new GatewayMetrics(workspaces.map((workspace) => workspace.name), backlog);
