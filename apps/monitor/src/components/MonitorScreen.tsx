@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { MonitorView } from '../model/view.js';
 import { BudgetPanel } from './BudgetPanel.js';
 import { DeadLetterPanel } from './DeadLetterPanel.js';
+import { GatewayPanel } from './GatewayPanel.js';
 import { Header } from './Header.js';
 import { HelpLine } from './HelpLine.js';
 import { QueuePanel } from './QueuePanel.js';
@@ -41,6 +42,7 @@ export function MonitorScreen({ view, selected, selectedShard, showDeadLetters, 
           <BudgetPanel workspace={workspace} at={view.at} width={width} />
           <Rule title="queue" width={width} />
           <QueuePanel workspace={workspace} selectedShard={selectedShard} width={width} />
+          <GatewayPanel gateways={view.gateways ?? []} workspace={workspace.name} />
           <DeadLetterPanel deadLetters={workspace.reading.deadLetters} showSamples={showDeadLetters} width={width} />
         </>
       ) : (

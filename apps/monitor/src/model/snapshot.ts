@@ -1,4 +1,4 @@
-import type { BudgetReading, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
+import type { BudgetReading, DeadLetterSummary, GatewayReport, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
 
 // What each reader of the queue package returns; a snapshot is made of them.
 export type { BudgetReading, DeadLetterSample, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
@@ -28,6 +28,8 @@ export interface MonitorSnapshot {
   readonly error?: string;
   readonly workspaces: readonly WorkspaceReading[];
   readonly workers: readonly WorkerReading[];
+  /** The ingest gateways' latest reports (apps/gateway), when any gateway publishes. */
+  readonly gateways?: readonly GatewayReport[];
 }
 
 /** Jobs still to deliver in a queue: everything not finished, the ones being worked on included. */
