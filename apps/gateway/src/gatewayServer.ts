@@ -10,6 +10,7 @@ import type { Producer } from '@cioscale/queue';
 import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type ErrorFormat, type RefusalReason } from './answers.js';
 import { Authenticator } from './authenticator.js';
 import type { BacklogWatch } from './backlog.js';
+import { EnqueueBatcher } from './enqueueBatcher.js';
 import type { GatewayConfig } from './config.js';
 import type { CallOutcome, GatewayMetrics } from './gatewayMetrics.js';
 import { exceedsJsonDepth } from './jsonDepth.js';
@@ -37,6 +38,7 @@ export interface GatewayServer {
 export function createGatewayServer(deps: GatewayDeps): GatewayServer {
   const { config, metrics } = deps;
   const authenticator = new Authenticator(config.workspaces);
+  const enqueue = new EnqueueBatcher(deps.producer);
   const retryAfter = { 'retry-after': String(config.retryAfterSeconds) };
   let draining = false;
   const idle: (() => void)[] = [];
@@ -110,7 +112,7 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
     const { operations, refused } = content;
     if (operations.length === 0) return finish(workspace, 'invalid', multiStatus(refused), { accepted: 0, rejected: refused.length });
     try {
-      await deps.producer.enqueueMany(operations.map((operation: Operation) => ({ operation, workspace })));
+      await enqueue.enqueueMany(operations.map((operation: Operation) => ({ operation, workspace })));
     } catch (error) {
       if (codeOf(error) !== 'CIO_QUEUE_UNAVAILABLE') throw error;
       // never 200 without Redis holding it: the SDK retries a 503 after Retry-After
