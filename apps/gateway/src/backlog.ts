@@ -13,12 +13,20 @@ export interface BacklogState {
 /**
  * Watches each workspace's queue depth so the gateway can say 429 before Redis fills up. The depth is read
  * every `refreshMs` (one `getJobCounts` per shard); between readings the operations this gateway accepted
- * are added, so a burst cannot run far past the limit before the next reading sees it.
+ * are added, so a burst cannot run past the limit before the next reading sees it.
+ *
+ * A reading and this gateway's writes never overlap: a reading waits for the writes in flight and holds
+ * new ones until it is back (a round trip, once per `refreshMs`). Otherwise a write landing during the
+ * reading could be counted twice (in the reading and since it) or not at all.
  */
 export class BacklogWatch {
   private readonly read = new Map<string, number>();
   private readonly sinceRead = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
+  private writes = 0;
+  private writesDone: (() => void) | undefined;
+  /** Set while a reading waits for the writes or runs: new writes wait for it. */
+  private reading: Promise<void> | undefined;
 
   constructor(
     private readonly shards: QueueShards,
@@ -37,9 +45,17 @@ export class BacklogWatch {
     clearInterval(this.timer);
   }
 
-  /** Counts operations this gateway has just enqueued into `workspace`. */
-  accepted(workspace: string, operations: number): void {
-    this.sinceRead.set(workspace, (this.sinceRead.get(workspace) ?? 0) + operations);
+  /** Call before a write to the queues; resolves when no reading is under way. */
+  async beginWrite(): Promise<void> {
+    while (this.reading) await this.reading;
+    this.writes++;
+  }
+
+  /** Call after the write `beginWrite` announced, with the operations it enqueued per workspace (none if it failed). */
+  endWrite(accepted: ReadonlyMap<string, number>): void {
+    for (const [workspace, operations] of accepted) this.sinceRead.set(workspace, (this.sinceRead.get(workspace) ?? 0) + operations);
+    this.writes--;
+    if (this.writes === 0) this.writesDone?.();
   }
 
   state(workspace: string): BacklogState {
@@ -47,20 +63,23 @@ export class BacklogWatch {
     return { depth, limit: this.limit, over: depth >= this.limit };
   }
 
-  private async refresh(): Promise<void> {
-    await Promise.all(
-      this.workspaces.map(async (workspace) => {
-        const before = this.sinceRead.get(workspace.name) ?? 0;
-        try {
-          const readings = await this.shards.read(workspace.name, workspace.shards);
-          const depth = readings.reduce((sum, { counts }) => sum + counts.waiting + counts.prioritized + counts.paused + counts.delayed + counts.active, 0);
-          this.read.set(workspace.name, depth);
-          // what was accepted while the reading was in flight may or may not be in it: keep counting it
-          this.sinceRead.set(workspace.name, (this.sinceRead.get(workspace.name) ?? 0) - before);
-        } catch {
-          // Redis is down: the enqueue answers 503 anyway; keep the last reading
-        }
-      }),
-    );
+  private refresh(): Promise<void> {
+    if (this.reading) return this.reading;
+    this.reading = (async () => {
+      if (this.writes > 0) await new Promise<void>((resolve) => (this.writesDone = resolve));
+      this.writesDone = undefined;
+      await Promise.all(
+        this.workspaces.map(async (workspace) => {
+          try {
+            const readings = await this.shards.read(workspace.name, workspace.shards);
+            this.read.set(workspace.name, readings.reduce((sum, { counts }) => sum + counts.waiting + counts.prioritized + counts.paused + counts.delayed + counts.active, 0));
+            this.sinceRead.set(workspace.name, 0);
+          } catch {
+            // Redis is down: the enqueue answers 503 anyway; keep the last reading and what was accepted since
+          }
+        }),
+      );
+    })().finally(() => (this.reading = undefined));
+    return this.reading;
   }
 }

@@ -1,4 +1,5 @@
 import type { EnqueueRequest, Producer } from '@cioscale/queue';
+import type { BacklogWatch } from './backlog.js';
 
 /** Options of {@link EnqueueBatcher}. */
 export interface EnqueueBatcherOptions {
@@ -22,6 +23,7 @@ export class EnqueueBatcher {
 
   constructor(
     private readonly producer: Pick<Producer, 'enqueueMany'>,
+    private readonly backlog: Pick<BacklogWatch, 'beginWrite' | 'endWrite'>,
     options: EnqueueBatcherOptions = {},
   ) {
     this.maxOperations = options.maxOperations ?? 1_000;
@@ -46,13 +48,21 @@ export class EnqueueBatcher {
     if (calls.length === 0) return;
     this.pending = [];
     this.pendingOperations = 0;
-    this.producer.enqueueMany(calls.flatMap((call) => call.requests)).then(
-      () => {
-        for (const call of calls) call.resolve();
-      },
-      (error: unknown) => {
-        for (const call of calls) call.reject(error);
-      },
-    );
+    const requests = calls.flatMap((call) => call.requests);
+    const accepted = new Map<string, number>();
+    void this.backlog
+      .beginWrite()
+      .then(() => this.producer.enqueueMany(requests))
+      .then(
+        () => {
+          for (const request of requests) accepted.set(request.workspace ?? '', (accepted.get(request.workspace ?? '') ?? 0) + 1);
+          this.backlog.endWrite(accepted);
+          for (const call of calls) call.resolve();
+        },
+        (error: unknown) => {
+          this.backlog.endWrite(accepted);
+          for (const call of calls) call.reject(error);
+        },
+      );
   }
 }

@@ -38,7 +38,7 @@ export interface GatewayServer {
 export function createGatewayServer(deps: GatewayDeps): GatewayServer {
   const { config, metrics } = deps;
   const authenticator = new Authenticator(config.workspaces);
-  const enqueue = new EnqueueBatcher(deps.producer);
+  const enqueue = new EnqueueBatcher(deps.producer, deps.backlog);
   const retryAfter = { 'retry-after': String(config.retryAfterSeconds) };
   let draining = false;
   const idle: (() => void)[] = [];
@@ -119,7 +119,6 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
       const message = 'the queue is unavailable; nothing of this call was accepted, retry';
       return finish(workspace, 'redis_unavailable', errorAnswer(503, route.format, problem('unavailable', '', message), retryAfter), { accepted: 0, rejected: 0 });
     }
-    deps.backlog.accepted(workspace, operations.length);
     const counts = { accepted: operations.length, rejected: refused.length };
     finish(workspace, refused.length > 0 ? 'partial' : 'accepted', refused.length > 0 ? multiStatus(refused) : OK, counts);
   }
