@@ -12,12 +12,14 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startEmulator } from '@cioscale/emulator';
-import { freshNamespace, startRedis } from '@cioscale/test-support';
+import { freePort, freshNamespace, waitForPing } from '@cioscale/test-support';
 
 const SITE = { siteId: 'bench', apiKey: 'bench-key' };
 const HEADERS = { authorization: `Basic ${Buffer.from(`${SITE.siteId}:${SITE.apiKey}`).toString('base64')}`, 'content-type': 'application/json' };
@@ -49,6 +51,31 @@ interface Target {
   readonly name: string;
   readonly url: string;
   readonly child: ChildProcess;
+  /** Other processes that serve its calls (the gateway's redis-server), whose CPU counts too. */
+  readonly helpers?: readonly { readonly name: string; readonly pid: number }[];
+}
+
+/** CPU time a process has used so far (user + system), ms, from /proc (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** A redis-server of the benchmark's own with AOF on (everysec), so its CPU can be read. */
+async function redisServer(): Promise<{ url: string; pid: number; close: () => void }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'cio-bench-redis-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--appendonly', 'yes', '--appendfsync', 'everysec'], { stdio: 'ignore' });
+  await waitForPing(port);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid!,
+    close: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function forked(name: string, flag: string): Promise<Target> {
@@ -57,7 +84,7 @@ async function forked(name: string, flag: string): Promise<Target> {
   return { name, url: message.url, child };
 }
 
-async function gateway(redisUrl: string): Promise<Target> {
+async function gateway(redisUrl: string, redisPid: number): Promise<Target> {
   const env = { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl, CIO_QUEUE_NAMESPACE: freshNamespace(), CUSTOMERIO_SITE_ID: SITE.siteId, CUSTOMERIO_TRACK_API_KEY: SITE.apiKey, PORT: '0', GATEWAY_MAX_BACKLOG: '100000000' };
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', gatewayMain], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
@@ -70,7 +97,7 @@ async function gateway(redisUrl: string): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${text}`)));
   });
   child.stdout?.resume();
-  return { name: 'gateway', url: `http://127.0.0.1:${port}`, child };
+  return { name: 'gateway', url: `http://127.0.0.1:${port}`, child, helpers: [{ name: 'redis-server', pid: redisPid }] };
 }
 
 interface Measured {
@@ -80,11 +107,15 @@ interface Measured {
   readonly p50: number;
   readonly p99: number;
   readonly load: string;
+  /** CPU per 1,000 accepted calls, ms: the server process, then each helper. */
+  readonly cpuPerThousand: readonly number[];
 }
 
-async function load(url: string, seconds: number, connections: number, overallRate?: number): Promise<Measured> {
+async function load(target: Target, seconds: number, connections: number, overallRate?: number): Promise<Measured> {
+  const pids = [target.child.pid!, ...(target.helpers ?? []).map((helper) => helper.pid)];
+  const cpuBefore = pids.map(cpuMs);
   const result = await autocannon({
-    url,
+    url: target.url,
     connections,
     duration: seconds,
     headers: HEADERS,
@@ -95,36 +126,38 @@ async function load(url: string, seconds: number, connections: number, overallRa
     ],
   });
   const accepted = result['2xx'];
-  return { accepted, refused: result.non2xx + result.errors + result.timeouts, perSecond: accepted / seconds, p50: result.latency.p50, p99: result.latency.p99, load: loadavg().map((value) => value.toFixed(2)).join(' ') };
+  const cpuPerThousand = pids.map((pid, index) => ((cpuMs(pid) - cpuBefore[index]!) / Math.max(1, accepted)) * 1000);
+  return { accepted, refused: result.non2xx + result.errors + result.timeouts, perSecond: accepted / seconds, p50: result.latency.p50, p99: result.latency.p99, load: loadavg().map((value) => value.toFixed(2)).join(' '), cpuPerThousand };
 }
 
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
   const connections = Number(process.argv[3] ?? 32);
-  const redis = await startRedis({ args: ['--appendonly', 'yes', '--appendfsync', 'everysec'] });
-  const targets = [await forked('bare node:http (ceiling)', '--bare'), await gateway(redis.url), await forked('emulator', '--emulator')];
+  const redis = await redisServer();
+  const targets = [await forked('bare node:http (ceiling)', '--bare'), await gateway(redis.url, redis.pid), await forked('emulator', '--emulator')];
   const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
   try {
     const full = new Map<string, Measured>();
     for (const target of targets) {
-      await load(target.url, 2, connections);
-      full.set(target.name, await load(target.url, seconds, connections));
+      await load(target, 2, connections);
+      full.set(target.name, await load(target, seconds, connections));
     }
     const gatewayRate = full.get('gateway')!.perSecond;
     const half = new Map<string, Measured>();
-    for (const target of targets) half.set(target.name, await load(target.url, seconds, connections, Math.max(1, Math.round(gatewayRate / 2))));
+    for (const target of targets) half.set(target.name, await load(target, seconds, connections, Math.max(1, Math.round(gatewayRate / 2))));
     const ceiling = full.get('bare node:http (ceiling)')!.perSecond;
     const row = (name: string): string => {
       const f = full.get(name)!;
       const h = half.get(name)!;
-      return `| ${name} | ${Math.round(f.perSecond).toLocaleString('en-US')} | ${((f.perSecond / ceiling) * 100).toFixed(0)} % | ${f.p50} / ${f.p99} | ${f.refused} | ${h.p99} | ${f.load} |`;
+      const cpu = f.cpuPerThousand.map((ms) => ms.toFixed(0)).join(' + ');
+      return `| ${name} | ${Math.round(f.perSecond).toLocaleString('en-US')} | ${((f.perSecond / ceiling) * 100).toFixed(0)} % | ${f.p50} / ${f.p99} | ${f.refused} | ${h.p99} | ${cpu} | ${f.load} |`;
     };
     process.stdout.write(
       [
         `gateway benchmark: ${seconds} s per run, ${connections} connections, identify + track alternating; load average before ${loadBefore}`,
         '',
-        `| target | accepted calls/s | of ceiling | p50 / p99 at full speed, ms | not accepted | p99 at ${Math.round(gatewayRate / 2).toLocaleString('en-US')} calls/s (half the gateway's), ms | load average after |`,
-        '|---|---|---|---|---|---|---|',
+        `| target | accepted calls/s | of ceiling | p50 / p99 at full speed, ms | not accepted | p99 at ${Math.round(gatewayRate / 2).toLocaleString('en-US')} calls/s (half the gateway's), ms | CPU ms per 1,000 calls (server + redis-server) | load average after |`,
+        '|---|---|---|---|---|---|---|---|',
         ...targets.map((target) => row(target.name)),
         '',
         `gateway: ${((gatewayRate / ceiling) * 100).toFixed(0)} % of the ceiling (target ≥ 50 %), p99 ${half.get('gateway')!.p99} ms at half its accepted rate (target ≤ 20 ms)`,
@@ -133,7 +166,7 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const target of targets) target.child.kill('SIGTERM');
-    await redis.close();
+    redis.close();
   }
 }
 
