@@ -13,7 +13,7 @@ import { renderKustomization } from '../src/kustomize/index.js';
 export const K8S_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 /** The kustomizations the product ships, relative to k8s/. */
-export const KUSTOMIZATIONS = ['base', 'overlays/keda', 'overlays/dev', 'prometheus-adapter'] as const;
+export const KUSTOMIZATIONS = ['base', 'overlays/keda', 'overlays/dev', 'prometheus-adapter', 'gateway'] as const;
 export type Kustomization = (typeof KUSTOMIZATIONS)[number];
 
 /** A Kubernetes object as parsed from YAML; the models validate the rest. */

@@ -30,9 +30,9 @@ export interface Container {
   readonly [field: string]: unknown;
 }
 
-/** The worker container of the rendered Deployment. */
-export function workerContainer(objects: readonly K8sObject[]): Container {
-  const deployment = one<{ spec: { template: { spec: { containers: Container[] } } } }>(objects, 'Deployment', 'cioscale-worker');
+/** The worker container of the rendered Deployment (or the first container of the Deployment `name`). */
+export function workerContainer(objects: readonly K8sObject[], name = 'cioscale-worker'): Container {
+  const deployment = one<{ spec: { template: { spec: { containers: Container[] } } } }>(objects, 'Deployment', name);
   const [container] = deployment.spec.template.spec.containers;
   if (!container) throw new Error('the worker Deployment has no container');
   return container;
@@ -50,8 +50,8 @@ export interface DeployedVariable {
  * The worker container's environment as the cluster would set it. Secret values are unknown here, so
  * they stand in as `secret:<name>/<key>`.
  */
-export function deployedEnv(objects: readonly K8sObject[]): Map<string, DeployedVariable> {
-  const container = workerContainer(objects);
+export function deployedEnv(objects: readonly K8sObject[], deployment = 'cioscale-worker'): Map<string, DeployedVariable> {
+  const container = workerContainer(objects, deployment);
   const env = new Map<string, DeployedVariable>();
   for (const from of container.envFrom ?? []) {
     if (!from.configMapRef) throw new Error('only configMapRef is expected in envFrom: credentials are named one by one');

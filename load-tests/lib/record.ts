@@ -1,5 +1,5 @@
 /**
- * Accounting of one Track API answer: its latency, and whether it counts as an error.
+ * Accounting of one Track API answer: whether it succeeded, its latency when it did, and whether it was a 429.
  */
 import { check } from 'k6';
 import type { RefinedResponse, ResponseType } from 'k6/http';
@@ -7,14 +7,14 @@ import type { Counter, Rate, Trend } from 'k6/metrics';
 
 /** The metrics an answer is recorded in. */
 export interface CallMetrics {
+  /** Latency of successful answers only: a refused or failed call (often instant) would pull the percentiles down. */
   readonly latency: Trend;
-  /** Every answer that is not a success, 429s included: the run's error budget. */
+  /** Successful calls, counted: the run's minimum-work threshold reads it. */
+  readonly successful: Counter;
+  /** Answers that are not a success, tagged with the status: for reading a failed run, not for its verdict. */
   readonly errors: Counter;
-  /**
-   * 429s alone, so a run shows whether it failed on the rate limit or on something else. A Counter
-   * counts them; a Rate gives their share of all calls. Both take 1 for a 429 and 0 otherwise.
-   */
-  readonly rateLimited: Counter | Rate;
+  /** 1 for a 429, 0 for any other answer: the share of rate-limited calls, the same unit in every script. */
+  readonly rateLimited: Rate;
 }
 
 /**
@@ -28,10 +28,14 @@ export function recordCall(
   okStatuses: readonly number[] = [200],
 ): boolean {
   const tags = { call };
-  metrics.latency.add(response.timings.duration, tags);
   const ok = okStatuses.includes(response.status);
   check(response, { [`${call} succeeded`]: () => ok });
-  if (!ok) metrics.errors.add(1, { ...tags, status: String(response.status) });
+  if (ok) {
+    metrics.latency.add(response.timings.duration, tags);
+    metrics.successful.add(1, tags);
+  } else {
+    metrics.errors.add(1, { ...tags, status: String(response.status) });
+  }
   metrics.rateLimited.add(response.status === 429 ? 1 : 0, tags);
   return ok;
 }

@@ -31,12 +31,18 @@ describe('track-api.ts options', () => {
     });
   });
 
-  it('holds both latency trends to p95 < 500 ms and p99 < 2 s, and the run to fewer than 50 errors', async () => {
+  it('holds both latency trends to p95 < 500 ms and p99 < 2 s, and the run to shares of failures and a minimum of work done', async () => {
     const { script } = await load();
+    // 7,700 iterations planned (10→50 over 30 s, 50→80 over 10 s, 80 for 60 s, 80→10 over 30 s), two calls each
+    expect(script.PLAN).toEqual({ iterations: 7_700, calls: 15_400 });
     expect(script.options.thresholds).toEqual({
+      http_req_failed: ['rate<0.01'],
+      checks: ['rate>0.99'],
+      rate_limited: ['rate<0.01'],
+      successful_calls: ['count>=13860'],
+      dropped_iterations: ['count<=77'],
       identify_latency: ['p(95)<500', 'p(99)<2000'],
       track_latency: ['p(95)<500', 'p(99)<2000'],
-      errors: ['count<50'],
     });
   });
 
@@ -87,6 +93,9 @@ describe('track-api.ts iterations', () => {
     expect(run.http.recorded).toHaveLength(1);
     expect(run.metrics.total('errors')).toBe(1);
     expect(run.metrics.total('rate_limited')).toBe(1);
+    // an instant refusal must not pull the latency percentiles down
+    expect(run.metrics.samples.get('identify_latency')).toEqual([]);
+    expect(run.metrics.total('successful_calls')).toBe(0);
     expect(run.k6.failedChecks).toEqual(['identify succeeded']);
   });
 

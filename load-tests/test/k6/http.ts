@@ -23,17 +23,27 @@ interface Answer {
 }
 
 export const recorded: RecordedRequest[] = [];
+/** The status each request was answered with, in order (what k6's built-in `http_req_failed` is fed from). */
+export const statuses: number[] = [];
 const answers: Answer[] = [];
+let answerer: ((request: RecordedRequest) => Answer) | undefined;
 
 /** Queues the answers of the next requests, in order. */
 export function answerNext(...next: Answer[]): void {
   answers.push(...next);
 }
 
+/** Answers every request not queued with `answer` (e.g. a dead target: status 0, as k6 reports a refused connection). */
+export function answerWith(answer: (request: RecordedRequest) => Answer): void {
+  answerer = answer;
+}
+
 function request(method: string, url: string, body: string | null, params: Params = {}) {
-  recorded.push({ method, url, body: body ?? '', headers: { ...params.headers }, tags: { ...params.tags } });
-  const answer = answers.shift() ?? { status: 200, body: '{}' };
-  return { status: answer.status, body: answer.body ?? '{}', timings: { duration: 12 } };
+  const sent = { method, url, body: body ?? '', headers: { ...params.headers }, tags: { ...params.tags } };
+  recorded.push(sent);
+  const answer = answers.shift() ?? answerer?.(sent) ?? { status: 200, body: '{}' };
+  statuses.push(answer.status);
+  return { status: answer.status, body: answer.body ?? '{}', timings: { duration: answer.status === 0 ? 0 : 12 } };
 }
 
 export default {

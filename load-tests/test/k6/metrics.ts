@@ -1,5 +1,6 @@
 /**
- * Stand-in for `k6/metrics` under Node: every sample lands in {@link samples}, by metric name.
+ * Stand-in for `k6/metrics` under Node: every sample lands in {@link samples}, by metric name, and each
+ * metric's kind in {@link kinds}, so a test can judge the script's thresholds as k6 would.
  */
 
 export interface Sample {
@@ -7,11 +8,19 @@ export interface Sample {
   readonly tags: Record<string, string>;
 }
 
+export type MetricKind = 'counter' | 'rate' | 'trend' | 'gauge';
+
 export const samples = new Map<string, Sample[]>();
+/** The kind of each metric the script created. */
+export const kinds = new Map<string, MetricKind>();
 
 class Metric {
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    kind: MetricKind,
+  ) {
     samples.set(name, []);
+    kinds.set(name, kind);
   }
 
   add(value: number | boolean, tags: Record<string, string> = {}): void {
@@ -19,10 +28,26 @@ class Metric {
   }
 }
 
-export class Counter extends Metric {}
-export class Rate extends Metric {}
-export class Trend extends Metric {}
-export class Gauge extends Metric {}
+export class Counter extends Metric {
+  constructor(name: string) {
+    super(name, 'counter');
+  }
+}
+export class Rate extends Metric {
+  constructor(name: string) {
+    super(name, 'rate');
+  }
+}
+export class Trend extends Metric {
+  constructor(name: string, _isTime?: boolean) {
+    super(name, 'trend');
+  }
+}
+export class Gauge extends Metric {
+  constructor(name: string) {
+    super(name, 'gauge');
+  }
+}
 
 /** Sum of a metric's samples: a Counter's count, or the number of true values of a Rate. */
 export function total(name: string): number {

@@ -31,3 +31,6 @@ export { MetricsChannel, type WorkerReport } from './metricsChannel.js';
 export { QueueShards, type JobCounts, type QueueReading } from './queueShards.js';
 export { readDeadLetterSamples, type DeadLetterSample, type DeadLetterSummary } from './readDeadLetterSamples.js';
 export { readLiveWorkers, type WorkerReading } from './readLiveWorkers.js';
+
+// The ingest gateway's reports (apps/gateway publishes, the monitor reads).
+export { GatewayChannel, gatewayReportKeys, type GatewayReport, type GatewayWorkspaceReport } from './gatewayChannel.js';

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { MonitorView } from '../model/view.js';
 import { BudgetPanel } from './BudgetPanel.js';
 import { DeadLetterPanel } from './DeadLetterPanel.js';
+import { GatewayPanel } from './GatewayPanel.js';
 import { Header } from './Header.js';
 import { HelpLine } from './HelpLine.js';
 import { LanesPanel } from './LanesPanel.js';
@@ -43,6 +44,7 @@ export function MonitorScreen({ view, selected, selectedShard, showDeadLetters, 
           <LanesPanel reading={workspace.reading} />
           <Rule title="queue" width={width} />
           <QueuePanel workspace={workspace} selectedShard={selectedShard} width={width} />
+          <GatewayPanel gateways={view.gateways ?? []} workspace={workspace.name} />
           <DeadLetterPanel deadLetters={workspace.reading.deadLetters} showSamples={showDeadLetters} width={width} />
         </>
       ) : (

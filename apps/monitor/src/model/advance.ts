@@ -33,7 +33,7 @@ export interface MonitorState {
 export function advance(state: MonitorState | undefined, snapshot: MonitorSnapshot, options: AdvanceOptions = {}): MonitorState {
   const base = { at: snapshot.at, redis: snapshot.redis, namespace: snapshot.namespace, connected: snapshot.connected, ...(snapshot.error !== undefined && { error: snapshot.error }) };
   if (!snapshot.connected) {
-    const view: MonitorView = { ...base, lastConnectedAt: state?.view.lastConnectedAt ?? null, workspaces: state?.view.workspaces ?? [], workers: state?.view.workers ?? [] };
+    const view: MonitorView = { ...base, lastConnectedAt: state?.view.lastConnectedAt ?? null, workspaces: state?.view.workspaces ?? [], workers: state?.view.workers ?? [], ...(state?.view.gateways && { gateways: state.view.gateways }) };
     return { view, samples: state?.samples ?? new Map(), depths: state?.depths ?? new Map(), histories: state?.histories ?? new Map() };
   }
   const historySize = options.historySize ?? 120;
@@ -68,7 +68,7 @@ export function advance(state: MonitorState | undefined, snapshot: MonitorSnapsh
     const inFlight = names.reduce((sum, name) => sum + (worker.workspaces[name]?.inFlight ?? 0), 0);
     return { id: worker.id, host: worker.host, pid: worker.pid, workspaces: names, inFlight, operationsPerSecond: rates.delivered, requestsPerSecond: rates.requests, lastSeenMs: Math.max(0, snapshot.at - worker.lastSeen) };
   });
-  return { view: { ...base, lastConnectedAt: snapshot.at, workspaces, workers }, samples, depths, histories };
+  return { view: { ...base, lastConnectedAt: snapshot.at, workspaces, workers, ...(snapshot.gateways && { gateways: snapshot.gateways }) }, samples, depths, histories };
 }
 
 /** {@link advance} as an operator: folds each snapshot into the state and emits the state. */

@@ -3,6 +3,7 @@ import {
   createRedisClient,
   DEFAULT_NAMESPACE,
   describeRedisTarget,
+  GatewayChannel,
   MetricsChannel,
   QueueShards,
   readBudget,
@@ -64,6 +65,7 @@ export class MonitorSource implements MonitorBackend {
   private readonly namespace: string;
   private readonly queues: QueueShards;
   private readonly channel: MetricsChannel;
+  private readonly gatewayChannel: GatewayChannel;
   private readonly described: string;
   private lastError: string | undefined;
 
@@ -76,6 +78,7 @@ export class MonitorSource implements MonitorBackend {
     this.redis.on('error', (error: Error) => void (this.lastError = error.message));
     this.queues = new QueueShards(this.redis, this.namespace);
     this.channel = new MetricsChannel(this.redis, { namespace: this.namespace });
+    this.gatewayChannel = new GatewayChannel(this.redis, { namespace: this.namespace });
   }
 
   /** Reads one snapshot of queues, budgets, dead letters and workers. */
@@ -89,7 +92,8 @@ export class MonitorSource implements MonitorBackend {
       for (const workspace of this.options.workspaces ?? []) watched.set(workspace.name, workspace.shards ?? 1);
       for (const worker of workers) for (const name of Object.keys(worker.workspaces)) if (!watched.has(name)) watched.set(name, 1);
       const workspaces = await withTimeout(Promise.all([...watched].map(([name, shards]) => this.readWorkspace(name, shards))), timeoutMs);
-      return { at, redis: this.described, namespace: this.namespace, connected: true, workspaces, workers };
+      const gateways = await withTimeout(this.gatewayChannel.list(), timeoutMs);
+      return { at, redis: this.described, namespace: this.namespace, connected: true, workspaces, workers, ...(gateways.length > 0 && { gateways }) };
     } catch (error) {
       return this.disconnected(error, at);
     }

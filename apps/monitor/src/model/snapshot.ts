@@ -1,4 +1,4 @@
-import type { BudgetReading, BulkControl, BulkRunReport, DeadLetterSummary, JobCounts, LanesReading, QueueReading, WorkerReading } from '@cioscale/queue';
+import type { BudgetReading, BulkControl, BulkRunReport, DeadLetterSummary, GatewayReport, JobCounts, LanesReading, QueueReading, WorkerReading } from '@cioscale/queue';
 
 // What each reader of the queue package returns; a snapshot is made of them.
 export type { BudgetReading, BulkControl, BulkRunReport, LanesReading, DeadLetterSample, DeadLetterSummary, JobCounts, QueueReading, WorkerReading } from '@cioscale/queue';
@@ -32,6 +32,8 @@ export interface MonitorSnapshot {
   readonly error?: string;
   readonly workspaces: readonly WorkspaceReading[];
   readonly workers: readonly WorkerReading[];
+  /** The ingest gateways' latest reports (apps/gateway), when any gateway publishes. */
+  readonly gateways?: readonly GatewayReport[];
 }
 
 /** Jobs still to deliver in a queue: everything not finished, the ones being worked on included. */

@@ -1,4 +1,5 @@
 import type { LatencyPercentiles } from '@cioscale/core';
+import type { GatewayReport } from '@cioscale/queue';
 import type { CounterRates } from './counterRates.js';
 import type { DepthTrend } from './depthTrend.js';
 import type { WorkspaceReading } from './snapshot.js';
@@ -46,4 +47,6 @@ export interface MonitorView {
   readonly lastConnectedAt: number | null;
   readonly workspaces: readonly WorkspaceView[];
   readonly workers: readonly WorkerView[];
+  /** The ingest gateways' latest reports; their rates are per second already. */
+  readonly gateways?: readonly GatewayReport[];
 }

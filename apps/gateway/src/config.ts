@@ -1,0 +1,109 @@
+import { codeOf, ConfigurationError } from '@cioscale/core';
+import { checkName, checkRedisTarget, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+
+/** The longest drain deadline: with the 5 s hard stop after it, a gateway is gone within Kubernetes' 30 s grace. */
+export const MAX_DRAIN_TIMEOUT_MS = 25_000;
+
+/** One workspace the gateway accepts calls for: the credentials a caller must present. */
+export interface AcceptedWorkspace {
+  readonly workspace: ResolvedWorkspace;
+  readonly siteId: string;
+  /** Never logged. */
+  readonly apiKey: string;
+}
+
+/** Everything the gateway reads at start, validated. */
+export interface GatewayConfig {
+  readonly redis: RedisTarget;
+  readonly namespace: string;
+  readonly workspaces: readonly AcceptedWorkspace[];
+  /** Port of the Track API and of `/metrics`, `/healthz`, `/readyz`. */
+  readonly port: number;
+  /** Operations waiting in a workspace's queue past which new calls are answered 429. */
+  readonly maxBacklog: number;
+  /** How often the backlog is read from Redis, in ms. */
+  readonly backlogRefreshMs: number;
+  /** `Retry-After` of a 429 (backlog) or a 503 (Redis down), in seconds. */
+  readonly retryAfterSeconds: number;
+  /** The largest v1 body, in bytes (Customer.io documents none; v2 has its own 32 KB / 500 KB). */
+  readonly maxV1BodyBytes: number;
+  /** The deepest nesting of objects and arrays a body may have. */
+  readonly maxJsonDepth: number;
+  /** Time a client has to send its request headers, in ms. */
+  readonly headersTimeoutMs: number;
+  /** Time a client has to send its whole request (headers and body), in ms. */
+  readonly requestTimeoutMs: number;
+  /** How long an enqueue waits for Redis before the call is answered 503, in ms. */
+  readonly enqueueTimeoutMs: number;
+  /** How long SIGTERM waits for the calls in progress, in ms. */
+  readonly drainTimeoutMs: number;
+}
+
+/**
+ * Reads the gateway's configuration from `env`; throws a {@link ConfigurationError} naming the first bad
+ * variable. The workspaces and their credentials come as the worker's do: `CIO_WORKSPACES_FILE` (and
+ * `CIO_WORKSPACES`), or the one workspace of `CUSTOMERIO_SITE_ID` + `CUSTOMERIO_TRACK_API_KEY`. Without
+ * credentials the gateway refuses to start: it is never an open relay.
+ */
+export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const redis = redisTargetFromEnv(env);
+  checkRedisTarget(redis);
+  const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE);
+  const file = env['CIO_WORKSPACES_FILE']?.trim();
+  const all = file ? workspacesFile(file) : [defaultWorkspace()];
+  const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
+  const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
+  const workspaces = chosen.map((workspace): AcceptedWorkspace => {
+    const siteId = env[workspace.siteIdEnv]?.trim();
+    const apiKey = env[workspace.apiKeyEnv]?.trim();
+    if (!siteId) fail(workspace.siteIdEnv, `set to the site id callers of workspace "${workspace.name}" present`);
+    if (!apiKey) fail(workspace.apiKeyEnv, `set to the Track API key callers of workspace "${workspace.name}" present`);
+    if (siteId.includes(':')) fail(workspace.siteIdEnv, 'a site id without ":" (HTTP Basic splits on it)', JSON.stringify(siteId));
+    return { workspace, siteId, apiKey };
+  });
+  const sites = new Set<string>();
+  for (const { siteId, workspace } of workspaces) {
+    if (sites.has(siteId)) fail(workspace.siteIdEnv, 'a site id no other workspace uses (the gateway routes by it)', JSON.stringify(siteId));
+    sites.add(siteId);
+  }
+  return {
+    redis,
+    namespace,
+    workspaces,
+    port: int(env, 'PORT', 8080, 0, 65_535),
+    maxBacklog: int(env, 'GATEWAY_MAX_BACKLOG', 100_000, 1),
+    backlogRefreshMs: int(env, 'GATEWAY_BACKLOG_REFRESH_MS', 1_000, 50),
+    retryAfterSeconds: int(env, 'GATEWAY_RETRY_AFTER_SECONDS', 5, 1, 3_600),
+    maxV1BodyBytes: int(env, 'GATEWAY_MAX_V1_BODY_BYTES', 1_000_000, 1_024),
+    maxJsonDepth: int(env, 'GATEWAY_MAX_JSON_DEPTH', 32, 2, 1_000),
+    headersTimeoutMs: int(env, 'GATEWAY_HEADERS_TIMEOUT_MS', 10_000, 100),
+    requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 30_000, 100),
+    enqueueTimeoutMs: int(env, 'GATEWAY_ENQUEUE_TIMEOUT_MS', 5_000, 100),
+    drainTimeoutMs: int(env, 'GATEWAY_DRAIN_TIMEOUT_MS', 10_000, 0, MAX_DRAIN_TIMEOUT_MS),
+  };
+}
+
+/** The workspaces of `file`; an error names the file as well as the entry at fault. */
+function workspacesFile(file: string): ResolvedWorkspace[] {
+  try {
+    return loadWorkspaces(file);
+  } catch (error) {
+    if (codeOf(error) !== 'CIO_CONFIG') throw error;
+    const { setting, expected, received } = error as ConfigurationError;
+    if (setting === 'CIO_WORKSPACES_FILE') throw error;
+    throw new ConfigurationError(`CIO_WORKSPACES_FILE (${file}): ${setting}`, expected, received);
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) fail(name, max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`, JSON.stringify(text));
+  return value;
+}
+
+function fail(setting: string, expected: string, received?: string): never {
+  throw new ConfigurationError(setting, expected, received);
+}
