@@ -76,7 +76,9 @@ export interface Producer {
 export function createProducer(options: ProducerOptions): Producer {
   const namespace = checkName('namespace', options.namespace ?? DEFAULT_NAMESPACE);
   const workspaces = options.workspaces ?? [defaultWorkspace()];
-  const owned = typeof options.redis === 'string' || 'cluster' in options.redis;
+  // a target is a URL or `{ cluster: [...] }`; an ioredis client also has a `cluster` (its CLUSTER command), so
+  // test for the array, not for the key
+  const owned = typeof options.redis === 'string' || Array.isArray((options.redis as { cluster?: unknown }).cluster);
   const timeoutMs = options.timeoutMs ?? 5_000;
   // the connection's command timeout, not a timer around the whole call: it starts when a command is written
   // to the socket, so a big enqueueMany on a busy CPU is not cut short, and ioredis drops the timed-out command

@@ -18,6 +18,17 @@ describe('createProducer', () => {
     await producer.close();
   });
 
+  it("enqueues through the caller's own ioredis client and leaves it open on close", async () => {
+    const namespace = freshNamespace();
+    const client = createRedisClient(ctx.server.url, 'producer');
+    const producer = createProducer({ redis: client, namespace });
+    const id = await producer.enqueue(track('42', 'signed_up'));
+    expect(await ctx.redis.lrange(waitListKey(queueLocation(namespace, 'default')), 0, -1)).toEqual([id]);
+    await producer.close();
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
+  });
+
   it('deduplicates a re-enqueue of the same source record (deterministic id)', async () => {
     const namespace = freshNamespace();
     const producer = createProducer({ redis: ctx.server.url, namespace });
