@@ -133,7 +133,8 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
 
   return {
     send,
-    target: displayUrl(base),
+    // displayUrl drops user info and the query; a bare host would keep URL's trailing /
+    target: displayUrl(base).replace(/\/$/, ''),
     close: async () => {
       await dispatcher.destroy();
     },

@@ -25,7 +25,7 @@ export interface PipelinesCounters {
   rejectedRequests: number;
   /** Requests without strict mode that were invalid or oversize: answered 200 and dropped. */
   silentlyDroppedRequests: number;
-  /** Calls inside those silently dropped requests (1 for a single call, the entries of a batch). */
+  /** Calls inside those silently dropped requests: the entries of a batch that could be parsed, else 1. */
   silentlyDroppedCalls: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
