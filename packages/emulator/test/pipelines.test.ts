@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../src/index.js';
 import { startEmulator } from '../src/index.js';
+import { parseCliArgs } from '../src/cliArgs.js';
 import { basicAuth, trackClient, useEmulators } from './helpers.js';
 
 /** A write key as Pipelines sends it: the user of Basic auth, an empty password. */
@@ -111,5 +112,16 @@ describe('the Pipelines port', () => {
     expect(emulator.pipelinesStats()).toMatchObject({ requests: 0, acceptedCalls: 0, server: { notFound: 0 } });
     await call(emulator, '/v1/track', { userId: '1', event: 'e', messageId: 'm' });
     expect(emulator.events()).toHaveLength(1);
+  });
+});
+
+describe('the Pipelines flags', () => {
+  it('serves Pipelines with --pipelines-port and takes write keys by site id, never echoing one', () => {
+    const command = parseCliArgs(['--pipelines-port', '0', '--write-key', 'site:wk-1', '-w', 'site:key']);
+    expect(command).toMatchObject({ kind: 'run', options: { pipelines: { port: 0, writeKeys: { site: 'wk-1' } } } });
+    expect(parseCliArgs([], { CIO_EMULATOR_PIPELINES_PORT: '4200', CIO_EMULATOR_WRITE_KEYS: 'site:wk-2' })).toMatchObject({ options: { pipelines: { port: 4200, writeKeys: { site: 'wk-2' } } } });
+    expect(() => parseCliArgs(['--write-key', 'site:wk-secret'])).toThrow(/--write-key.*--pipelines-port/);
+    expect(() => parseCliArgs(['--pipelines-port', '0', '--write-key', 'site'])).toThrow(/--write-key/);
+    expect(() => parseCliArgs(['--pipelines-port', 'x'])).toThrow(/--pipelines-port/);
   });
 });
