@@ -55,6 +55,18 @@ describe('core deliver() over the Pipelines transport into the emulator', () => 
     expect(emulator.person('u2')).toMatchObject({ state: 'active', attributes: { n: 2 } });
   });
 
+  it('delivers every operation through 5xx, resets and hangs on the Pipelines port', async () => {
+    const emulator = await start({ faults: { error500Rate: 0.1, error503Rate: 0.1, resetRate: 0.05, hangRate: 0.05, hangMs: 1_000 } });
+    const cio = transport(emulator, { timeoutMs: 300 });
+    const metrics = new PipelineMetrics();
+    const operations = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? identify(`f${i}`, { n: i }) : track(`f${i - 1}`, 'clicked', { n: i })));
+    const outcomes = await run(envelopesOf(operations, 'faults'), cio.send, { batch: { maxOperations: 10, maxWaitMs: 5 }, retry: { baseDelayMs: 10, maxDelayMs: 100, maxAttempts: 30 }, metrics });
+    expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(200);
+    expect(emulator.pipelinesStats().faults).toBeGreaterThan(0);
+    expect(metrics.snapshot().retries).toBeGreaterThan(0);
+    expect(emulator.stats().sizes).toMatchObject({ people: 100, events: 100 });
+  }, 20_000);
+
   it('isolates the entry the API refuses (400 in strict mode) by bisection and delivers the rest', async () => {
     const emulator = await start();
     const cio = transport(emulator);

@@ -90,7 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let pipelinesServer: Server | undefined;
   let pipelinesUrl: string | undefined;
   if (pipelines !== undefined && resolved.pipelines !== undefined) {
-    const listening = createPipelinesServer(pipelines);
+    const listening = createPipelinesServer(pipelines, state.faults, timers);
     pipelinesServer = listening;
     try {
       await listen(listening, resolved.pipelines.port, resolved.host);

@@ -27,12 +27,14 @@ export interface PipelinesCounters {
   silentlyDroppedRequests: number;
   /** Calls inside those silently dropped requests: the entries of a batch that could be parsed, else 1. */
   silentlyDroppedCalls: number;
+  /** Faults injected into Pipelines requests (500, 503, resets, hangs together). */
+  faults: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
 }
 
 function emptyCounters(): PipelinesCounters {
-  return { requests: 0, strictRequests: 0, rateLimited: 0, acceptedCalls: 0, duplicateMessages: 0, rejectedRequests: 0, silentlyDroppedRequests: 0, silentlyDroppedCalls: 0, statuses: {} };
+  return { requests: 0, strictRequests: 0, rateLimited: 0, acceptedCalls: 0, duplicateMessages: 0, rejectedRequests: 0, silentlyDroppedRequests: 0, silentlyDroppedCalls: 0, faults: 0, statuses: {} };
 }
 
 /** The Pipelines side of one workspace. */

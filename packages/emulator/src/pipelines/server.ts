@@ -1,8 +1,9 @@
 /**
  * The emulator's Data Pipelines port: `POST /v1/{identify,track,page,screen,group,alias,batch}`.
  *
- * Request path: route (404) → write-key auth (401) → rate limit (429) → body with the documented cap
- * → JSON → every call parsed → applied to the workspace's ledger, deduplicated by `messageId`.
+ * Request path: route (404) → latency → write-key auth (401) → rate limit (429) → injected fault (the
+ * Track port's fault settings: 500/503, reset, hang) → body with the documented cap → JSON → every call
+ * parsed → applied to the workspace's ledger, deduplicated by `messageId`.
  *
  * Strict mode is the point of this file. With `X-Strict-Mode: 1` an invalid or oversize request is
  * answered 400 and nothing of it is applied. Without it, Customer.io answers 200 and drops the request
@@ -16,6 +17,8 @@ import { createServer } from 'node:http';
 import type { Answer } from '../http/answers.js';
 import { writeAnswer } from '../http/answers.js';
 import { readBody } from '../http/body.js';
+import type { TimerSet } from '../http/timers.js';
+import type { FaultInjector } from '../faults.js';
 import { exceedsBytes } from '../limits.js';
 import type { Problem } from '../validate/common.js';
 import { isProblem, isRecord, problem } from '../validate/common.js';
@@ -27,10 +30,10 @@ import type { PipelinesState, PipelinesWorkspace } from './pipelinesState.js';
 const SINGLE = new Set<string>(CALL_TYPES);
 
 /** Creates (but does not start) the Pipelines server. */
-export function createPipelinesServer(state: PipelinesState): Server {
+export function createPipelinesServer(state: PipelinesState, faults: FaultInjector, timers: TimerSet): Server {
   const server = createServer((request, response) => {
     try {
-      route(state, request, response);
+      route(state, faults, timers, request, response);
     } catch (error) {
       if (!response.headersSent) writeAnswer(response, { status: 500, body: JSON.stringify({ error: String(error) }) });
       else response.destroy();
@@ -42,7 +45,7 @@ export function createPipelinesServer(state: PipelinesState): Server {
   return server;
 }
 
-function route(state: PipelinesState, request: IncomingMessage, response: ServerResponse): void {
+function route(state: PipelinesState, faults: FaultInjector, timers: TimerSet, request: IncomingMessage, response: ServerResponse): void {
   const url = request.url ?? '/';
   const path = url.split('?', 1)[0] ?? '/';
   const type = path.startsWith('/v1/') ? path.slice(4) : '';
@@ -50,6 +53,14 @@ function route(state: PipelinesState, request: IncomingMessage, response: Server
     state.notFound++;
     return writeAnswer(response, errorAnswer(404, problem('not_found', 'path', `no Pipelines route for ${request.method ?? 'GET'} ${path}`)));
   }
+  const latency = faults.latencyMs();
+  if (latency <= 0) return admit(state, faults, timers, request, response, type);
+  timers.after(latency, () => {
+    if (!response.destroyed) admit(state, faults, timers, request, response, type);
+  });
+}
+
+function admit(state: PipelinesState, faults: FaultInjector, timers: TimerSet, request: IncomingMessage, response: ServerResponse, type: string): void {
   const pipelines = state.authenticate(request.headers.authorization);
   if (pipelines === undefined) {
     state.unauthorized++;
@@ -64,6 +75,21 @@ function route(state: PipelinesState, request: IncomingMessage, response: Server
     counters.rateLimited++;
     const seconds = Math.max(1, Math.ceil(token.retryAfterMs / 1000));
     return answer(pipelines, response, errorAnswer(429, problem('rate_limited', '', `rate limit of workspace ${pipelines.workspace.siteId} exceeded`), { 'retry-after': String(seconds) }));
+  }
+  const fault = faults.roll();
+  if (fault === 'reset') {
+    counters.faults++;
+    request.socket.resetAndDestroy();
+    return;
+  }
+  if (fault === 'hang') {
+    counters.faults++;
+    timers.after(faults.hangMs, () => request.socket.destroy());
+    return;
+  }
+  if (fault === 500 || fault === 503) {
+    counters.faults++;
+    return answer(pipelines, response, errorAnswer(fault, problem('injected_fault', '', `${fault === 500 ? 'internal server error' : 'service unavailable'} (injected fault)`)));
   }
   const maxBytes = type === 'batch' ? PIPELINES_LIMITS.batchBytes : PIPELINES_LIMITS.callBytes;
   readBody(request, maxBytes, (read) => {
