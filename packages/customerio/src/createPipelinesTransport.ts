@@ -1,7 +1,9 @@
 import {
   AuthenticationError,
   BadRequestError,
+  codeOf,
   ConfigurationError,
+  NetworkError,
   parseRetryAfter,
   PayloadTooLargeError,
   RateLimitedError,
@@ -106,6 +108,8 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
     'x-strict-mode': '1',
   };
   const dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  // displayUrl drops user info and the query; a bare host would keep URL's trailing /
+  const target = displayUrl(base).replace(/\/$/, '');
 
   const send: Transport = async (batch: Batch): Promise<BatchResponse> => {
     const { entries, errors } = mapBatch(batch);
@@ -125,7 +129,10 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
       const header = response.headers['retry-after'];
       retryAfter = Array.isArray(header) ? header[0] : header;
     } catch (error) {
-      throw classifyError(error);
+      const classified = classifyError(error);
+      // classifyError words a connection failure for the Track API; say which API could not be reached
+      if (codeOf(classified) === 'CIO_TRANSPORT_NETWORK') throw new NetworkError(`could not reach the Pipelines API at ${target}`, { cause: error });
+      throw classified;
     }
     if (status >= 200 && status < 300) return { status: errors.length > 0 ? 207 : 200, errors };
     throw classifyPipelinesStatus(status, text, retryAfter);
@@ -133,8 +140,7 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
 
   return {
     send,
-    // displayUrl drops user info and the query; a bare host would keep URL's trailing /
-    target: displayUrl(base).replace(/\/$/, ''),
+    target,
     close: async () => {
       await dispatcher.destroy();
     },

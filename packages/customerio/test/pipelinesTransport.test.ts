@@ -97,6 +97,8 @@ describe('createPipelinesTransport on the wire', () => {
     const closed = await serve(200);
     const server = servers.pop() as Server;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    expect(codeOf(await failure(Promise.resolve(transportTo(closed.url).send(batch))))).toBe('CIO_TRANSPORT_NETWORK');
+    const refused = await failure(Promise.resolve(transportTo(closed.url).send(batch)));
+    expect(codeOf(refused)).toBe('CIO_TRANSPORT_NETWORK');
+    expect((refused as Error).message).toBe(`could not reach the Pipelines API at ${closed.url}`);
   });
 });
