@@ -1,6 +1,9 @@
 /**
  * The Data Pipelines port: write-key auth, limits, strict vs silent drops, messageId dedupe, the shared ledger.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorHandle } from '../src/index.js';
 import { startEmulator } from '../src/index.js';
@@ -123,5 +126,33 @@ describe('the Pipelines flags', () => {
     expect(() => parseCliArgs(['--write-key', 'site:wk-secret'])).toThrow(/--write-key.*--pipelines-port/);
     expect(() => parseCliArgs(['--pipelines-port', '0', '--write-key', 'site'])).toThrow(/--write-key/);
     expect(() => parseCliArgs(['--pipelines-port', 'x'])).toThrow(/--pipelines-port/);
+  });
+});
+
+describe('cioscale-emulator --pipelines-port', { timeout: 30_000 }, () => {
+  it('prints the Pipelines URL after the Track one, serves it with the write key, and never prints the key', async () => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', '--port', '0', '--pipelines-port', '0', '-w', 'cli:track-secret', '--write-key', 'cli:write-secret'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr?.on('data', (chunk: Buffer) => (output += String(chunk)));
+    const pipelinesUrl = await new Promise<string>((resolve) => {
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += String(chunk);
+        const line = /Data Pipelines API: (http:\/\/\S+)\/v1/.exec(output);
+        if (line?.[1] !== undefined) resolve(line[1]);
+      });
+    });
+    const response = await fetch(`${pipelinesUrl}/v1/identify`, { method: 'POST', headers: { authorization: writeKeyAuth('write-secret'), 'x-strict-mode': '1' }, body: '{"userId":"1"}' });
+    expect(response.status).toBe(200);
+    const trackUrl = output.split('\n')[0] as string;
+    expect(trackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // the same ledger: the admin API of the Track port shows the person the Pipelines port identified
+    expect(await (await fetch(`${trackUrl}/__emulator/people/1`)).json()).toMatchObject({ state: 'active' });
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output).not.toMatch(/track-secret|write-secret/);
   });
 });
