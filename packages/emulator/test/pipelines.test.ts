@@ -136,17 +136,19 @@ describe('cioscale-emulator --pipelines-port', { timeout: 30_000 }, () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let stdout = '';
     child.stderr?.on('data', (chunk: Buffer) => (output += String(chunk)));
     const pipelinesUrl = await new Promise<string>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {
         output += String(chunk);
-        const line = /Data Pipelines API: (http:\/\/\S+)\/v1/.exec(output);
+        stdout += String(chunk);
+        const line = /Data Pipelines API: (http:\/\/\S+)\/v1/.exec(stdout);
         if (line?.[1] !== undefined) resolve(line[1]);
       });
     });
     const response = await fetch(`${pipelinesUrl}/v1/identify`, { method: 'POST', headers: { authorization: writeKeyAuth('write-secret'), 'x-strict-mode': '1' }, body: '{"userId":"1"}' });
     expect(response.status).toBe(200);
-    const trackUrl = output.split('\n')[0] as string;
+    const trackUrl = stdout.split('\n')[0] as string;
     expect(trackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     // the same ledger: the admin API of the Track port shows the person the Pipelines port identified
     expect(await (await fetch(`${trackUrl}/__emulator/people/1`)).json()).toMatchObject({ state: 'active' });
