@@ -14,6 +14,7 @@ import type { PipelinesCounters } from './pipelines/pipelinesState.js';
 import { PipelinesState } from './pipelines/pipelinesState.js';
 import { createPipelinesServer } from './pipelines/server.js';
 import type { Server } from 'node:http';
+import { EmulatorOptionError } from './errors.js';
 
 /** A workspace's stats plus the counters of requests that reached no workspace. */
 export interface EmulatorStats extends WorkspaceStats {
@@ -119,7 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pipelinesUrl,
     pipelinesStats: (siteId) => {
       const side = pipelines?.workspace(state.requireWorkspace(siteId).siteId);
-      if (pipelines === undefined || side === undefined) throw new Error('the emulator was started without the pipelines option');
+      if (pipelines === undefined || side === undefined) throw new EmulatorOptionError('pipelines', 'given to startEmulator to read Pipelines stats', undefined);
       return { siteId: side.workspace.siteId, ...structuredClone(side.counters), server: { unauthorized: pipelines.unauthorized, notFound: pipelines.notFound } };
     },
     close: () => {

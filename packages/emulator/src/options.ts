@@ -144,7 +144,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     if (seen.has(siteId)) throw new EmulatorOptionError('workspaces', 'a list of distinct site ids', siteId);
     seen.add(siteId);
   }
-  const pipelines = options.pipelines === undefined ? undefined : resolvePipelinesOptions(options.pipelines, workspaces.map((w) => w.siteId));
+  const pipelines = options.pipelines === undefined ? undefined : resolvePipelinesOptions(options.pipelines, workspaces);
   return { port, host, workspaces, retryAfter: options.retryAfter ?? true, faults: options.faults ?? {}, random: options.random ?? Math.random, pipelines };
 }
 

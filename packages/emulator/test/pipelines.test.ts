@@ -29,7 +29,7 @@ describe('the Pipelines port', () => {
   it('is served only when asked for, on its own port', async () => {
     const trackOnly = await start();
     expect(trackOnly.pipelinesUrl).toBeUndefined();
-    expect(() => trackOnly.pipelinesStats()).toThrow(/pipelines option/);
+    expect(() => trackOnly.pipelinesStats()).toThrow(/pipelines must be given to startEmulator/);
     const both = await start({ pipelines: {} });
     expect(both.pipelinesUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(both.pipelinesUrl).not.toBe(both.url);
@@ -44,6 +44,8 @@ describe('the Pipelines port', () => {
     expect(emulator.person('2', { workspace: 'b' }).state).toBe('active');
     expect(emulator.pipelinesStats('a').server.unauthorized).toBe(1);
     await expect(startEmulator({ pipelines: { writeKeys: { nope: 'k' } } })).rejects.toThrow(/pipelines\.writeKeys\.nope/);
+    // b's write key would be a's API key: a request could not say which workspace it is for
+    await expect(startEmulator({ workspaces: ['a:key-a', 'b:key-b'], pipelines: { writeKeys: { b: 'key-a' } } })).rejects.toThrow(/pipelines\.writeKeys must be a distinct write key.*received \(hidden\)/);
   });
 
   it('keeps Pipelines data in the same ledger as Track data', async () => {

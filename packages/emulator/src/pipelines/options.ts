@@ -33,7 +33,8 @@ export interface ResolvedPipelinesOptions {
 }
 
 /** Validates the options; the messages never repeat a write key. */
-export function resolvePipelinesOptions(options: PipelinesOptions, siteIds: readonly string[]): ResolvedPipelinesOptions {
+export function resolvePipelinesOptions(options: PipelinesOptions, workspaces: readonly { readonly siteId: string; readonly apiKey: string }[]): ResolvedPipelinesOptions {
+  const siteIds = workspaces.map((workspace) => workspace.siteId);
   if (typeof options !== 'object' || options === null) throw new EmulatorOptionError('pipelines', 'an object', options);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new EmulatorOptionError('pipelines.port', 'an integer from 0 to 65535', port);
@@ -43,6 +44,9 @@ export function resolvePipelinesOptions(options: PipelinesOptions, siteIds: read
     if (typeof key !== 'string' || key === '' || key.includes(':')) throw new EmulatorOptionError(`pipelines.writeKeys.${siteId}`, 'a non-empty key without ":"', '(hidden)');
     writeKeys.set(siteId, key);
   }
+  // A write key picks the workspace, so two workspaces must never answer to the same one.
+  const effective = workspaces.map((workspace) => writeKeys.get(workspace.siteId) ?? workspace.apiKey);
+  if (new Set(effective).size !== effective.length) throw new EmulatorOptionError('pipelines.writeKeys', 'a distinct write key per workspace (a workspace without one uses its API key)', '(hidden)');
   return {
     port,
     writeKeys,
