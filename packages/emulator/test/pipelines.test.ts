@@ -45,7 +45,7 @@ describe('the Pipelines port', () => {
     expect(emulator.pipelinesStats('a').server.unauthorized).toBe(1);
     await expect(startEmulator({ pipelines: { writeKeys: { nope: 'k' } } })).rejects.toThrow(/pipelines\.writeKeys\.nope/);
     // b's write key would be a's API key: a request could not say which workspace it is for
-    await expect(startEmulator({ workspaces: ['a:key-a', 'b:key-b'], pipelines: { writeKeys: { b: 'key-a' } } })).rejects.toThrow(/pipelines\.writeKeys must be a distinct write key.*received \(hidden\)/);
+    await expect(startEmulator({ workspaces: ['a:key-a', 'b:key-b'], pipelines: { writeKeys: { b: 'key-a' } } })).rejects.toThrow(/pipelines\.writeKeys must be a distinct write key.*received "\(hidden\)"/);
   });
 
   it('keeps Pipelines data in the same ledger as Track data', async () => {
