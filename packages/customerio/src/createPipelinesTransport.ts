@@ -98,7 +98,7 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
   const connections = options.connections ?? 8;
   if (!Number.isInteger(connections) || connections < 1) throw ConfigurationError.option('connections', 'an integer ≥ 1', connections);
   const base = pipelinesUrl(region, options.url);
-  if (!/^https?:\/\/[^/@]+/.test(base)) throw ConfigurationError.option('url', 'an http(s) URL without credentials', displayUrl(base));
+  checkBaseUrl(base);
 
   const batchUrl = `${base}/v1/batch`;
   const headers = {
@@ -145,6 +145,18 @@ export function createPipelinesTransport(options: PipelinesTransportOptions): Pi
       await dispatcher.destroy();
     },
   };
+}
+
+/** An http(s) URL without user info: the write key goes in its own option, never in a URL that may be logged. */
+function checkBaseUrl(base: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(base);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw ConfigurationError.option('url', 'an http(s) URL', displayUrl(base));
+  if (url.username !== '' || url.password !== '') throw ConfigurationError.option('url', 'a URL without credentials (pass writeKey)', '(hidden)');
 }
 
 /** The JSON entries to send, and the local refusals by `batch_index`. */

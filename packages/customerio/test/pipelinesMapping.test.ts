@@ -55,6 +55,15 @@ describe('Pipelines configuration', () => {
       expect(message).not.toContain('SECRET');
     }
     expect(() => createPipelinesTransport({ writeKey: '' })).toThrow(/writeKey/);
+    expect(() => createPipelinesTransport({ writeKey: WRITE_KEY, url: 'ftp://127.0.0.1' })).toThrow(/url/);
+    expect(() => createPipelinesTransport({ writeKey: WRITE_KEY, url: `http://${WRITE_KEY}@127.0.0.1:1` })).toThrow(/url must be a URL without credentials/);
+    let message = '';
+    try {
+      createPipelinesTransport({ writeKey: WRITE_KEY, url: `http://${WRITE_KEY}@127.0.0.1:1` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('SECRET');
   });
 
   it('targets the regional hosts when no URL is given', async () => {
