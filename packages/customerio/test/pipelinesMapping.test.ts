@@ -56,7 +56,7 @@ describe('Pipelines configuration', () => {
     }
     expect(() => createPipelinesTransport({ writeKey: '' })).toThrow(/writeKey/);
     expect(() => createPipelinesTransport({ writeKey: WRITE_KEY, url: 'ftp://127.0.0.1' })).toThrow(/url/);
-    expect(() => createPipelinesTransport({ writeKey: WRITE_KEY, url: `http://${WRITE_KEY}@127.0.0.1:1` })).toThrow(/url must be a URL without credentials/);
+    expect(() => createPipelinesTransport({ writeKey: WRITE_KEY, url: `http://${WRITE_KEY}@127.0.0.1:1` })).toThrow(/"url" must be a URL without credentials/);
     let message = '';
     try {
       createPipelinesTransport({ writeKey: WRITE_KEY, url: `http://${WRITE_KEY}@127.0.0.1:1` });
