@@ -13,7 +13,16 @@ export interface CustomerioEnv {
   readonly trackUrl?: string;
   /** `CIO_RATE_LIMIT`: the request budget, in requests/s. */
   readonly rateLimit?: number;
+  /** `CIO_API`: which Customer.io API to deliver to, `track` (classic) or `pipelines`. */
+  readonly api?: CustomerioApi;
+  /** `CUSTOMERIO_PIPELINES_WRITE_KEY`: the Data Pipelines source's write key. Never print it. */
+  readonly pipelinesWriteKey?: string;
+  /** `CIO_PIPELINES_URL`: a Pipelines base that overrides the region (e.g. an emulator's Pipelines port). */
+  readonly pipelinesUrl?: string;
 }
+
+/** The Customer.io API a run delivers to. */
+export type CustomerioApi = 'track' | 'pipelines';
 
 /**
  * Reads and validates the Customer.io variables.
@@ -29,10 +38,21 @@ export function readCustomerioEnv(env: NodeJS.ProcessEnv = process.env): Custome
   const regionText = present(env['CUSTOMERIO_REGION'])?.toLowerCase();
   const trackUrl = present(env['CIO_TRACK_URL']);
   const rateText = present(env['CIO_RATE_LIMIT']);
+  const apiText = present(env['CIO_API'])?.toLowerCase();
+  const pipelinesWriteKey = present(env['CUSTOMERIO_PIPELINES_WRITE_KEY']);
+  const pipelinesUrl = present(env['CIO_PIPELINES_URL']);
 
   if (apiKey !== undefined && /\s/.test(apiKey)) throw new ConfigurationError('CUSTOMERIO_TRACK_API_KEY', 'a key without spaces or line breaks', '(hidden)');
   if (regionText !== undefined && !isRegion(regionText)) throw new ConfigurationError('CUSTOMERIO_REGION', '"us" or "eu"', JSON.stringify(regionText));
-  if (trackUrl !== undefined) checkUrl(trackUrl);
+  if (trackUrl !== undefined) checkUrl(trackUrl, 'CIO_TRACK_URL', 'CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY');
+  if (apiText !== undefined && apiText !== 'track' && apiText !== 'pipelines') throw new ConfigurationError('CIO_API', '"track" or "pipelines"', JSON.stringify(apiText));
+  if (pipelinesWriteKey !== undefined && /[\s:]/.test(pipelinesWriteKey)) {
+    throw new ConfigurationError('CUSTOMERIO_PIPELINES_WRITE_KEY', 'a key without spaces, line breaks or ":"', '(hidden)');
+  }
+  if (pipelinesUrl !== undefined) checkUrl(pipelinesUrl, 'CIO_PIPELINES_URL', 'CUSTOMERIO_PIPELINES_WRITE_KEY');
+  if (apiText === 'pipelines' && pipelinesWriteKey === undefined) {
+    throw new ConfigurationError('CUSTOMERIO_PIPELINES_WRITE_KEY', 'the Data Pipelines source write key (CIO_API=pipelines needs it)', 'nothing');
+  }
   let rateLimit: number | undefined;
   if (rateText !== undefined) {
     rateLimit = Number(rateText);
@@ -44,6 +64,9 @@ export function readCustomerioEnv(env: NodeJS.ProcessEnv = process.env): Custome
     ...(regionText !== undefined && { region: regionText }),
     ...(trackUrl !== undefined && { trackUrl }),
     ...(rateLimit !== undefined && { rateLimit }),
+    ...(apiText !== undefined && { api: apiText }),
+    ...(pipelinesWriteKey !== undefined && { pipelinesWriteKey }),
+    ...(pipelinesUrl !== undefined && { pipelinesUrl }),
   };
 }
 
@@ -52,14 +75,15 @@ function present(value: string | undefined): string | undefined {
   return trimmed === undefined || trimmed === '' ? undefined : trimmed;
 }
 
-function checkUrl(text: string): void {
+function checkUrl(text: string, variable: string, credentials: string): void {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new ConfigurationError('CIO_TRACK_URL', 'an http(s) URL such as http://127.0.0.1:4100', JSON.stringify(text));
+    // never echo a value that does not parse: it may hold user info
+    throw new ConfigurationError(variable, 'an http(s) URL such as http://127.0.0.1:4100', text.includes('@') ? '(hidden)' : JSON.stringify(text));
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError('CIO_TRACK_URL', 'an http(s) URL', JSON.stringify(url.protocol));
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigurationError(variable, 'an http(s) URL', JSON.stringify(url.protocol));
   // credentials belong in their own variables; a URL with user info would end up in logs
-  if (url.username !== '' || url.password !== '') throw new ConfigurationError('CIO_TRACK_URL', 'a URL without credentials (use CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY)', '(hidden)');
+  if (url.username !== '' || url.password !== '') throw new ConfigurationError(variable, `a URL without credentials (use ${credentials})`, '(hidden)');
 }

@@ -47,6 +47,7 @@ async function main(): Promise<number> {
     process.stdout.write(`workspace ${workspace.siteId}: ${rate}, ledger ${workspace.ledger}\n`);
   }
   process.stdout.write(`Track API: ${emulator.url}/api/v1 and ${emulator.url}/api/v2 · admin: ${emulator.url}/__emulator/stats · Ctrl-C to stop\n`);
+  if (emulator.pipelinesUrl !== undefined) process.stdout.write(`Data Pipelines API: ${emulator.pipelinesUrl}/v1 (strict mode with X-Strict-Mode: 1)\n`);
 
   const interval = command.statsIntervalSeconds > 0
     ? setInterval(() => {

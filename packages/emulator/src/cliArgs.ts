@@ -29,6 +29,10 @@ Flags (environment variable in brackets):
       --no-retry-after        send 429 without a Retry-After header
       --ledger <mode>         full | counters (counters keeps no people/events) [CIO_EMULATOR_LEDGER] (default full)
       --dedupe-window <n>     event ids remembered by the counters ledger, 0 = off (default 100000)
+Data Pipelines (served only when a port is given; see docs/pipelines-api.md):
+      --pipelines-port <n>    port of the Pipelines API, 0 = any free port [CIO_EMULATOR_PIPELINES_PORT]
+      --write-key <site:key>  the write key of a workspace; repeat for several. Without it a workspace
+                              takes its API key as its write key [CIO_EMULATOR_WRITE_KEYS]
 Faults (changeable at runtime with POST /__emulator/config):
       --latency <ms>          delay added to every answer (default 0)
       --jitter <ms>           extra random delay in [0, ms) (default 0)
@@ -66,6 +70,8 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
         'no-retry-after': { type: 'boolean' },
         ledger: { type: 'string' },
         'dedupe-window': { type: 'string' },
+        'pipelines-port': { type: 'string' },
+        'write-key': { type: 'string', multiple: true },
         latency: { type: 'string' },
         jitter: { type: 'string' },
         'error-500': { type: 'string' },
@@ -145,6 +151,16 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
   const dedupeWindow = numberOf('dedupe-window', '', 'an integer from 0 to 16777215', (n) => count(n) && n < 2 ** 24);
   const statsIntervalSeconds = numberOf('stats-interval', '', 'a number of seconds ≥ 0', nonNegative) ?? 0;
 
+  const pipelinesPort = numberOf('pipelines-port', 'CIO_EMULATOR_PIPELINES_PORT', 'an integer port from 0 to 65535', (n) => count(n) && n <= 65_535);
+  const writeKeyTexts = values['write-key'] ?? (env['CIO_EMULATOR_WRITE_KEYS'] ? [env['CIO_EMULATOR_WRITE_KEYS']] : []);
+  const writeKeyOption = values['write-key'] ? '--write-key' : 'CIO_EMULATOR_WRITE_KEYS';
+  const writeKeys: Record<string, string> = {};
+  for (const text of writeKeyTexts.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '')) {
+    const { siteId, apiKey } = parseWorkspace(text, writeKeyOption);
+    writeKeys[siteId] = apiKey;
+  }
+  if (pipelinesPort === undefined && Object.keys(writeKeys).length > 0) throw new EmulatorOptionError(writeKeyOption, 'given together with --pipelines-port', '(no Pipelines port)');
+
   const options: EmulatorOptions = {
     port,
     workspaces,
@@ -156,6 +172,7 @@ export function parseCliArgs(argv: readonly string[], env: Env = {}): CliCommand
     ...(values['no-retry-after'] === true ? { retryAfter: false } : {}),
     ...(ledger === undefined ? {} : { ledger: ledger[1] as 'full' | 'counters' }),
     ...(dedupeWindow === undefined ? {} : { dedupeWindow }),
+    ...(pipelinesPort === undefined ? {} : { pipelines: { port: pipelinesPort, writeKeys } }),
   };
   return { kind: 'run', options, statsIntervalSeconds };
 }

@@ -10,10 +10,21 @@ import { resolveOptions } from './options.js';
 import type { ConfigUpdate, EmulatorConfig, ServerCounters } from './state.js';
 import { EmulatorState } from './state.js';
 import type { WorkspaceStats } from './workspace.js';
+import type { PipelinesCounters } from './pipelines/pipelinesState.js';
+import { PipelinesState } from './pipelines/pipelinesState.js';
+import { createPipelinesServer } from './pipelines/server.js';
+import type { Server } from 'node:http';
+import { EmulatorOptionError } from './errors.js';
 
 /** A workspace's stats plus the counters of requests that reached no workspace. */
 export interface EmulatorStats extends WorkspaceStats {
   readonly server: ServerCounters;
+}
+
+/** A workspace's Pipelines counters plus the requests that reached no workspace there. */
+export interface PipelinesStats extends PipelinesCounters {
+  readonly siteId: string;
+  readonly server: { readonly unauthorized: number; readonly notFound: number };
 }
 
 /** A running emulator. */
@@ -39,6 +50,13 @@ export interface EmulatorHandle {
   config(): EmulatorConfig;
   /** Forgets ledger and counters of one workspace, or of every workspace when none is named. */
   reset(siteId?: string): void;
+  /**
+   * The Data Pipelines base URL (`http://127.0.0.1:<port>`; calls go to `${pipelinesUrl}/v1/…`), when
+   * the `pipelines` option asked for it.
+   */
+  readonly pipelinesUrl: string | undefined;
+  /** What the Pipelines port counted for a workspace (silent drops, duplicates, strict requests…). @throws when Pipelines is not served */
+  pipelinesStats(siteId?: string): PipelinesStats;
   /** Stops listening, drops open and hanging connections, cancels timers. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -69,6 +87,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port, address, family } = server.address() as AddressInfo;
   const url = `http://${connectableHost(address, family)}:${port}`;
+  const pipelines = resolved.pipelines === undefined ? undefined : new PipelinesState(state.workspaces, resolved.pipelines);
+  let pipelinesServer: Server | undefined;
+  let pipelinesUrl: string | undefined;
+  if (pipelines !== undefined && resolved.pipelines !== undefined) {
+    const listening = createPipelinesServer(pipelines, state.faults, timers);
+    pipelinesServer = listening;
+    try {
+      await listen(listening, resolved.pipelines.port, resolved.host);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+    const bound = listening.address() as AddressInfo;
+    pipelinesUrl = `http://${connectableHost(bound.address, bound.family)}:${bound.port}`;
+  }
   let closing: Promise<void> | undefined;
 
   return {
@@ -80,17 +113,42 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     delivery: (deliveryId, { workspace } = {}) => state.requireWorkspace(workspace).ledger.delivery(deliveryId),
     configure: (update) => state.configure(update),
     config: () => state.config(),
-    reset: (siteId) => state.reset(siteId),
+    reset: (siteId) => {
+      state.reset(siteId);
+      pipelines?.reset(siteId);
+    },
+    pipelinesUrl,
+    pipelinesStats: (siteId) => {
+      const side = pipelines?.workspace(state.requireWorkspace(siteId).siteId);
+      if (pipelines === undefined || side === undefined) throw new EmulatorOptionError('pipelines', 'given to startEmulator to read Pipelines stats', undefined);
+      return { siteId: side.workspace.siteId, ...structuredClone(side.counters), server: { unauthorized: pipelines.unauthorized, notFound: pipelines.notFound } };
+    },
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         timers.cancelAll();
-        server.close(() => resolve());
+        let open = pipelinesServer === undefined ? 1 : 2;
+        const closed = (): void => {
+          if (--open === 0) resolve();
+        };
+        server.close(closed);
         // Keep-alive and hanging connections would otherwise hold close() open.
         server.closeAllConnections();
+        pipelinesServer?.close(closed);
+        pipelinesServer?.closeAllConnections();
       });
       return closing;
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** A wildcard address cannot be connected to; the URL names loopback instead. */

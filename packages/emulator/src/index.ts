@@ -3,7 +3,10 @@
  * injection and a ledger. Start one with {@link startEmulator}; see the README for the CLI and admin API.
  */
 export { startEmulator } from './emulator.js';
-export type { EmulatorHandle, EmulatorStats } from './emulator.js';
+export type { EmulatorHandle, EmulatorStats, PipelinesStats } from './emulator.js';
+export type { PipelinesOptions } from './pipelines/options.js';
+export type { PipelinesCounters } from './pipelines/pipelinesState.js';
+export { PIPELINES_LIMITS } from './pipelines/limits.js';
 export type { EmulatorOptions, WorkspaceOptions } from './options.js';
 export { DEFAULT_BURST, DEFAULT_RATE, DEFAULT_WORKSPACE } from './options.js';
 export type { FaultOptions, FaultSettings } from './faults.js';

@@ -7,6 +7,8 @@ import type { FaultOptions } from './faults.js';
 import { DEFAULT_DEDUPE_WINDOW } from './ledger/countersLedger.js';
 import type { LedgerMode } from './ledger/types.js';
 import type { WorkspaceSettings } from './workspace.js';
+import type { PipelinesOptions, ResolvedPipelinesOptions } from './pipelines/options.js';
+import { resolvePipelinesOptions } from './pipelines/options.js';
 
 /** One workspace: the Basic-auth credentials it answers to, and optionally its own budget. */
 export interface WorkspaceOptions {
@@ -54,6 +56,8 @@ export interface EmulatorOptions {
   readonly faults?: FaultOptions;
   /** Uniform [0, 1) random source for faults and jitter; inject one to make tests deterministic. @defaultValue Math.random */
   readonly random?: () => number;
+  /** Serve the Data Pipelines API on its own port too (see docs/pipelines-api.md). @defaultValue not served */
+  readonly pipelines?: PipelinesOptions;
 }
 
 /** The default workspace credentials: site id `site`, API key `key`. */
@@ -71,6 +75,7 @@ export interface ResolvedOptions {
   readonly retryAfter: boolean;
   readonly faults: FaultOptions;
   readonly random: () => number;
+  readonly pipelines: ResolvedPipelinesOptions | undefined;
 }
 
 /** Checks a request rate: a finite number ≥ 0 (0 = unlimited). */
@@ -139,7 +144,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     if (seen.has(siteId)) throw new EmulatorOptionError('workspaces', 'a list of distinct site ids', siteId);
     seen.add(siteId);
   }
-  return { port, host, workspaces, retryAfter: options.retryAfter ?? true, faults: options.faults ?? {}, random: options.random ?? Math.random };
+  const pipelines = options.pipelines === undefined ? undefined : resolvePipelinesOptions(options.pipelines, workspaces);
+  return { port, host, workspaces, retryAfter: options.retryAfter ?? true, faults: options.faults ?? {}, random: options.random ?? Math.random, pipelines };
 }
 
 function checkWorkspaceObject(entry: unknown, option: string): { siteId: string; apiKey: string } {
