@@ -167,10 +167,13 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     const checkpointTimer = setInterval(() => save(false), CHECKPOINT_EVERY_MS);
     let subscription: Subscription | undefined;
     let interrupted = false;
+    const reportRun = (): void => shared?.report({ rowsDone: book.rowsDone, requests: metrics.snapshot().requests, stopping: interrupted });
     const progressTimer = setInterval(() => {
       reporter.update(snapshot());
-      shared?.report({ rowsDone: book.rowsDone, requests: metrics.snapshot().requests, stopping: interrupted });
+      reportRun();
     }, PROGRESS_EVERY_MS);
+    // the monitor lists the run (and can pause it) from its first request, not from the first progress tick
+    reportRun();
     let stopNow: (() => void) | undefined;
     const control = shared && followControl(shared, reporter, () => stopNow?.(), () => save(false));
     let status: ImportStatus;

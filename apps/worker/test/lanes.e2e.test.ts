@@ -15,12 +15,15 @@ import { startStack, type Stack } from './support/stack.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const ROWS = 200_000;
-// The emulator enforces 100 req/s. The fleet's bucket is 90 req/s with a burst of 10, so no second can hold
-// more than 100 requests however the two lanes' bursts line up. The emulator's own burst is 20: requests
+// The emulator enforces 100 req/s. The fleet's bucket is 85 req/s with a burst of 10, so no second of grants
+// holds more than 95 requests however the two lanes' bursts line up; the 5 left over absorb what the
+// measurement adds on a loaded machine (the emulator counts a request when its own event loop, shared with
+// this test, gets to it: a 100 ms stall moves a few requests into the next sampled second; at a 90 req/s
+// bucket one CI run measured 103). The emulator's own burst is 20: requests
 // granted over ~100 ms can leave together when a sender's event loop stalls (the importer parses on its
 // main thread, on a shared CI machine), and a real Track API tolerates that much; the busiest-second check
 // below is what holds the budget.
-const BUDGET = 90;
+const BUDGET = 85;
 const BURST = 10;
 const LIVE_OPS_PER_SECOND = 30;
 
