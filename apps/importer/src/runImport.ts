@@ -117,6 +117,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       dryRun: options.dryRun,
       diff,
       refuseRecentEvents: options.refuseRecentEvents,
+      stamper: input.stamper,
       onFirstRecentEvent: (row) => reporter.notice(`⚠ row ${row} is the first recent event sent: it can trigger campaigns (the summary counts them)`),
     });
     flow = createRowFlow({
@@ -134,7 +135,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       },
     });
     saveCheckpoint = (complete: boolean): void => {
-      if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete });
+      if (!options.dryRun) writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, runSeconds: input.stamper.runSeconds, complete });
     };
     const save = saveCheckpoint;
     const snapshot = (): ProgressSnapshot => {
@@ -201,6 +202,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     saveCheckpoint?.(false);
     return summary('fatal', error instanceof Error ? error.message : String(error));
   } finally {
+    opened?.csv.close();
     failedRows?.close();
     await target?.close();
   }
