@@ -91,7 +91,8 @@ export async function runImporter(file: string, flags: readonly string[]): Promi
   const emulator = await startEmulator();
   const state = mkdtempSync(join(tmpdir(), 'cioscale-bench-state-'));
   try {
-    const entry = process.env['BENCH_BUILT'] === '0' ? [...tsx, 'apps/importer/src/cli.ts'] : ['apps/importer/dist/cli.js'];
+    // BENCH_IMPORTER_ENTRY: another build to compare (e.g. a throwaway copy of dist with one change)
+    const entry = process.env['BENCH_BUILT'] === '0' ? [...tsx, 'apps/importer/src/cli.ts'] : [process.env['BENCH_IMPORTER_ENTRY'] ?? 'apps/importer/dist/cli.js'];
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
     const timed = await runTimed([...nodeArgs, ...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...flags], {
       CUSTOMERIO_SITE_ID: 'bench',

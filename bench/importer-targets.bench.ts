@@ -7,6 +7,7 @@
  * (`gen:users`, cached in the temp folder) and then, one after another on the same machine:
  *   1. the ceiling: csv-parse + JSON.stringify alone over the 1M file (importer-ceiling.ts), nothing sent;
  *   2. the importer with its defaults, 1M rows, into an emulator at 100 req/s in its own process;
+ *   2b. the same with `--parse-thread` (csv-parse in a worker thread);
  *   3. csv-parse + customerio-node `batch()` of 1,000 operations (importer-cio-batch.ts), same emulator setup;
  *   4. the ceiling again (the machine is shared: the better of the two is the ceiling);
  *   5. the importer at 5M rows, for peak RSS (`BENCH_RSS_ROWS`, `0` skips it).
@@ -49,13 +50,14 @@ async function main(): Promise<void> {
     const timed = await runTimed([...tsx, 'bench/importer-ceiling.ts', file], {});
     results.push({ what: label, rows: (timed.output as { rows: number }).rows, timed, load: `${before} → ${uptime()}` });
   };
-  const importer = async (label: string, count: number, path: string): Promise<void> => {
+  const importer = async (label: string, count: number, path: string, flags: readonly string[] = []): Promise<void> => {
     const before = uptime();
-    const run = await runImporter(path, importerFlags);
+    const run = await runImporter(path, [...importerFlags, ...flags]);
     results.push({ what: label, rows: count, timed: run.timed, requests: run.emulator.requests, rateLimited: run.emulator.rateLimited, lost: count - run.emulator.acceptedOperations, load: `${before} → ${uptime()}` });
   };
   await ceiling('ceiling: csv-parse + JSON.stringify, nothing sent');
   await importer('importer, defaults', rows, file);
+  await importer('importer, --parse-thread', rows, file, ['--parse-thread']);
   {
     const before = uptime();
     const emulator = await startEmulator();

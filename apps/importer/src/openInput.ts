@@ -42,8 +42,8 @@ export async function openInput(options: ImportOptions, paths: StatePaths, repor
   let mapper: RowMapper | undefined;
   // the rows a resumed run skips are mapped only to count their people, so later rows get the stamps they got the first time
   const skipped = options.mapping.kind === 'people' ? (cells: readonly string[]) => observe(stamper, mapper, cells) : undefined;
-  // parsing runs in its own thread for files big enough to pay for starting one
-  const open = identity.size >= THREAD_MIN_BYTES ? openCsvInThread : openCsv;
+  // --parse-thread: parsing runs in its own thread for files big enough to pay for starting one
+  const open = options.parseThread === true && identity.size >= THREAD_MIN_BYTES ? openCsvInThread : openCsv;
   const csv = await open(options.file, { skip: resumed?.rowsDone ?? 0, format, ...(options.limit !== undefined && { limit: options.limit }), ...(skipped && { skipped }) });
   try {
     mapper = createRowMapper(csv.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved });
