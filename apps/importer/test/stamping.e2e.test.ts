@@ -71,8 +71,9 @@ describe('per-run stamps', () => {
     expect(first.json).toMatchObject({ status: 'interrupted' });
     const checkpoint = JSON.parse(readFileSync(join(state, 'people.csv.checkpoint.json'), 'utf8')) as { rowsDone: number; runSeconds: number };
     expect(checkpoint.rowsDone).toBe(0);
-    // the resumed run starts seconds later; `--limit 1` makes a the only row it sends, after b
-    expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(checkpoint.runSeconds + 1);
+    // the resumed run starts after b's second (runSeconds + 1), so stamping it "now" would let a win;
+    // `--limit 1` makes a the only row it sends, after b
+    while (Math.floor(Date.now() / 1000) <= checkpoint.runSeconds + 1) await new Promise((resolve) => setTimeout(resolve, 50));
     const resumed = await runCli([file, '--state-dir', state, '--resume', '--limit', '1', ...FLAGS], envFor(cio));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.json).toMatchObject({ delivered: 1, resumedFrom: 0 });
