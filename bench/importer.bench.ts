@@ -14,47 +14,20 @@
  * ending with the 1-minute load average at the start and at the end of the import (the machine is shared:
  * compare variants only at similar loads).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { root, sampleFile, startEmulator } from './importer-support.js';
 
-const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
 const extra = process.argv.slice(3);
 const tsx = ['--conditions=source', '--import', 'tsx'];
 
-async function sampleFile(count: number): Promise<string> {
-  const file = join(tmpdir(), `cioscale-bench-users-${count}.csv`);
-  if (existsSync(file)) return file;
-  const generator = spawn(process.execPath, [...tsx, 'apps/importer/src/generate/genUsers.ts', String(count)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  // pipeline() resolves once the file is flushed and closed; awaiting 'close' after pipe() could wait for an
-  // event that had already fired (the process then exited 13 with an unsettled top-level await)
-  const exited = once(generator, 'close');
-  await pipeline(generator.stdout, createWriteStream(`${file}.tmp`));
-  const [code] = (await exited) as [number | null];
-  if (code !== 0) throw new Error(`gen:users exited with ${code}`);
-  const { renameSync } = await import('node:fs');
-  renameSync(`${file}.tmp`, file);
-  return file;
-}
-
-async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [...tsx, 'packages/emulator/src/cli.ts', '--port', '0', '--workspace', 'bench:bench-key', '--rate', '100', '--ledger', 'counters'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
-  const url = chunk.toString().split('\n')[0]!.trim();
-  return { url, child };
-}
-
 async function main(): Promise<void> {
   const file = await sampleFile(rows);
-  const { url, child: emulator } = await startEmulator();
+  const { url, stop: stopEmulator } = await startEmulator();
   const state = mkdtempSync(join(tmpdir(), 'cioscale-bench-state-'));
   const loadAtStart = loadavg()[0]!;
   try {
@@ -80,7 +53,7 @@ async function main(): Promise<void> {
       `| ${rows.toLocaleString('en-US')} | ${rowsPerSecond.toLocaleString('en-US')} | ${seconds.toFixed(1)} s | ${stats.requests} | ${stats.rateLimited} (${share}%) | ${lost} | ${summary['peakRssMb']} MB | ${load} |`,
     );
   } finally {
-    emulator.kill('SIGTERM');
+    stopEmulator();
     rmSync(state, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,11 @@ export interface Checkpoint {
   readonly rowsDone: number;
   /** Size of the failed-rows file holding exactly the failed rows up to `rowsDone`. */
   readonly failedBytes: number;
+  /**
+   * The run's time, unix seconds: identifies without a timestamp are stamped from it (see `RunStamper`),
+   * and a resumed run keeps it. Absent in checkpoints written before runs were stamped.
+   */
+  readonly runSeconds?: number;
   /** True once the whole file was processed. */
   readonly complete: boolean;
   /** A PostgreSQL source: the position (`[cursor, key]` or `[key]`) of row `rowsDone`, where a resume selects from. */

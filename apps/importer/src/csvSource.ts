@@ -28,6 +28,8 @@ export interface CsvSource {
   readonly stopped: boolean;
   /** Ends the rows after the one being read (Ctrl-C): what was read still gets its outcome. */
   stop(): void;
+  /** Lets go of the file (and the parsing thread) at once, read or not; for an import that ends before it reads. */
+  close(): void;
 }
 
 /** Where to start and end reading. */
@@ -38,6 +40,8 @@ export interface CsvSourceOptions {
   readonly limit?: number;
   /** Encoding and delimiter (see `detectInputFormat`). @defaultValue strict UTF-8, comma */
   readonly format?: Pick<InputFormat, 'encoding' | 'delimiter'>;
+  /** Called with the cells of every row dropped by `skip`, in order (a resumed run counts its people, see `RunStamper`). */
+  readonly skipped?: (cells: readonly string[]) => void;
 }
 
 /** Most rows in one chunk; the parser holds about one 64 KiB read (~450 rows of a typical users file). */
@@ -102,6 +106,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
         while (chunk.length < MAX_CHUNK_ROWS && row < limit && (record = parser.read() as string[] | null) !== null) {
           row += 1;
           if (row > skip) chunk.push({ row, cells: record });
+          else options.skipped?.(record);
         }
         if (chunk.length > 0) {
           yield chunk;
@@ -113,6 +118,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
         if (waited === null) return;
         row += 1;
         if (row > skip && row <= limit) yield [{ row, cells: waited }];
+        else if (row <= skip) options.skipped?.(waited);
       }
     } finally {
       parser.destroy();
@@ -130,6 +136,7 @@ export async function openCsv(path: string, options: CsvSourceOptions = {}): Pro
       return stopped;
     },
     stop: () => void (stopped = true),
+    close: () => void parser.destroy(),
   };
 }
 

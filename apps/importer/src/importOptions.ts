@@ -28,6 +28,12 @@ export interface ImportOptions {
    * body) either way; this only caps the count. @defaultValue no cap
    */
   readonly batchSize: number | undefined;
+  /**
+   * `--parse-thread`: csv-parse runs in a worker thread for files of `THREAD_MIN_BYTES` and more. Off by
+   * default: it saves main-thread CPU but keeps the read-ahead window full, which costs peak RSS (docs/benchmarks.md).
+   * @defaultValue false
+   */
+  readonly parseThread?: boolean;
   /** Attempts per request before its rows count as failed and the import stops. @defaultValue core's `DEFAULT_RETRY.maxAttempts` */
   readonly maxAttempts: number;
   /** Per-request timeout, ms. @defaultValue 10_000 */

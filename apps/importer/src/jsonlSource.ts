@@ -67,9 +67,10 @@ export async function openJsonLines(path: string, options: JsonLinesOptions = {}
     }
   }
 
+  const rows = chunks();
   return {
     header,
-    chunks: chunks(),
+    chunks: rows,
     get bytesRead() {
       return reading.bytes;
     },
@@ -77,6 +78,11 @@ export async function openJsonLines(path: string, options: JsonLinesOptions = {}
       return stopped;
     },
     stop: () => void (stopped = true),
+    // ends the generator, which lets go of the file (or never opens it, when reading has not started)
+    close: () => {
+      stopped = true;
+      void rows.return(undefined);
+    },
   };
 }
 

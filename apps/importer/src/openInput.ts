@@ -1,5 +1,6 @@
 import { fileIdentity, readCheckpoint, type Checkpoint, type StatePaths } from './checkpoint.js';
 import { openCsv, type CsvSource } from './csvSource.js';
+import { openCsvInThread, THREAD_MIN_BYTES } from './csvThread.js';
 import { CheckpointError, ImportFileError } from './errors.js';
 import { fileProblem } from './fileProblem.js';
 import { openJsonLines } from './jsonlSource.js';
@@ -7,7 +8,8 @@ import { openPostgresInput } from './pgInput.js';
 import type { ImportOptions } from './importOptions.js';
 import { detectInputFormat, show } from './inputFormat.js';
 import type { ProgressReporter } from './progress.js';
-import { createRowMapper, type RowMapper } from './rowMapper.js';
+import { createRowMapper, isRowProblem, type RowMapper } from './rowMapper.js';
+import { RunStamper } from './runStamper.js';
 
 /** The input, opened: where to start, how it is read, and the mapper of its rows. */
 export interface OpenedInput {
@@ -16,6 +18,8 @@ export interface OpenedInput {
   readonly resumed: Checkpoint | undefined;
   readonly csv: CsvSource;
   readonly mapper: RowMapper;
+  /** The run's stamp for identifies, its time taken from the checkpoint when one is continued. */
+  readonly stamper: RunStamper;
   /** How a CSV is read, for the summary (`tab` for a tab). */
   readonly input?: { readonly encoding: string; readonly delimiter: string };
   /** The failed-rows file's format: JSON Lines for the typed sources. @defaultValue 'csv' */
@@ -52,15 +56,34 @@ export async function openInput(options: ImportOptions, paths: StatePaths, repor
   if (options.source?.kind === 'jsonl') {
     const rows = await openJsonLines(options.file, { skip: resumed?.rowsDone ?? 0, ...(options.limit !== undefined && { limit: options.limit }) });
     const mapper = createRowMapper(rows.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved, cells: 'json' });
-    return { identity, resumed, csv: rows, mapper, failedFormat: 'jsonl', lineNumbers: true };
+    // skipped lines are not observed (see pgInput.ts for why that is safe): the run's time is kept all the same
+    const stamper = new RunStamper(resumed?.runSeconds ?? Math.floor(Date.now() / 1000));
+    return { identity, resumed, csv: rows, mapper, stamper, failedFormat: 'jsonl', lineNumbers: true };
   }
   const format = detectInputFormat(options.file, { encoding: options.encoding, delimiter: options.delimiter });
   if (format.encodingFrom === 'bom' && format.encoding !== 'utf-8') reporter.notice(`encoding: ${format.encoding} (from the byte-order mark)`);
   if (format.delimiterFrom === 'header' && format.delimiter !== ',') reporter.notice(`delimiter: ${show(format.delimiter)} (detected from the header line; --delimiter to override)`);
-  const csv = await openCsv(options.file, { skip: resumed?.rowsDone ?? 0, format, ...(options.limit !== undefined && { limit: options.limit }) });
-  const mapper = createRowMapper(csv.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved });
+  // a checkpoint from before runs were stamped has no time: such a run is stamped from now on
+  const stamper = new RunStamper(resumed?.runSeconds ?? Math.floor(Date.now() / 1000));
+  let mapper: RowMapper | undefined;
+  // the rows a resumed run skips are mapped only to count their people, so later rows get the stamps they got the first time
+  const skipped = options.mapping.kind === 'people' ? (cells: readonly string[]) => observe(stamper, mapper, cells) : undefined;
+  // --parse-thread: parsing runs in its own thread for files big enough to pay for starting one
+  const open = options.parseThread === true && identity.size >= THREAD_MIN_BYTES ? openCsvInThread : openCsv;
+  const csv = await open(options.file, { skip: resumed?.rowsDone ?? 0, format, ...(options.limit !== undefined && { limit: options.limit }), ...(skipped && { skipped }) });
+  try {
+    mapper = createRowMapper(csv.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved });
+  } catch (error) {
+    csv.close();
+    throw error;
+  }
   const input = { encoding: format.encoding, delimiter: format.delimiter === '\t' ? 'tab' : format.delimiter };
-  return { identity, resumed, csv, mapper, input };
+  return { identity, resumed, csv, mapper, stamper, input };
+}
+
+function observe(stamper: RunStamper, mapper: RowMapper | undefined, cells: readonly string[]): void {
+  const operation = mapper?.(cells);
+  if (operation !== undefined && !isRowProblem(operation)) stamper.observe(operation);
 }
 
 function fileIdentityOrThrow(file: string): Checkpoint['file'] {

@@ -12,6 +12,7 @@ import type { ProgressReporter } from './progress.js';
 import { createRowMapper } from './rowMapper.js';
 import type { SourceOptions } from './sourceArgs.js';
 import { lockState } from './stateLock.js';
+import { RunStamper } from './runStamper.js';
 
 type PostgresOptions = Extract<SourceOptions, { kind: 'postgres' }>;
 
@@ -82,6 +83,10 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
       resumed,
       csv: rows,
       mapper,
+      // the rows before a resume's position are not read again, so they are not observed: a person's later
+      // rows may then be stamped a second lower than the first run stamped them, which only lets a row the
+      // first run delivered stay as delivered (the rows before the position all settled, none is retried)
+      stamper: new RunStamper(resumed?.runSeconds ?? Math.floor(Date.now() / 1000)),
       failedFormat: 'jsonl',
       close: async () => {
         await rows.close();

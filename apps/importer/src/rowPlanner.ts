@@ -6,6 +6,7 @@ import { eventAge, isRecent } from './eventAge.js';
 import type { ProblemRow } from './jsonlSource.js';
 import type { RowRef, RowResult } from './rowResult.js';
 import { isRowProblem, type RowMapper } from './rowMapper.js';
+import type { RunStamper } from './runStamper.js';
 
 /** Options of {@link RowPlanner}. */
 export interface RowPlannerOptions {
@@ -17,6 +18,8 @@ export interface RowPlannerOptions {
   readonly refuseRecentEvents: boolean;
   /** A recent event is about to be sent (called for the first one; the CLI warns). */
   readonly onFirstRecentEvent?: (row: number) => void;
+  /** Gives identifies without a timestamp the run's time (see `RunStamper`). */
+  readonly stamper: RunStamper;
   /** The clock, unix ms. @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -30,6 +33,10 @@ export interface RowPlannerOptions {
  * Event ids: the source key is `<file name>#<row>#<hash of the cells>` and the id time is the event's
  * timestamp (0 without one), so the same row of the same file gets the same id on a resume and on any
  * re-run, while an edited row is a new event.
+ *
+ * Identifies are stamped with the run's time (`RunStamper`) before their size is measured; the `--diff`
+ * fingerprint is taken from the operation before the stamp, so a row that did not change is still unchanged
+ * on the next run, whose time differs.
  */
 export class RowPlanner {
   private readonly fileName: string;
@@ -62,10 +69,11 @@ export class RowPlanner {
     }
     const sourceKey = event ? `${this.fileName}#${row}#${DiffStore.entryOf('', cells.join('\u0000')).fingerprint}` : `${this.fileName}#${row}`;
     const idTimeMs = event ? (operation.timestamp ?? 0) * 1000 : 0;
-    const envelope = createEnvelope<RowRef>(operation, { source: csvRow, sourceKey, producedAt: this.now(), idTimeMs });
+    const envelope = createEnvelope<RowRef>(this.options.stamper.stamp(operation), { source: csvRow, sourceKey, producedAt: this.now(), idTimeMs });
     let diff: DiffEntry | undefined;
     if (this.options.diff) {
-      diff = DiffStore.entryOf(event ? envelope.id : envelope.key, JSON.stringify(envelope.operation));
+      // an event as sent (its id is part of it); an identify as the file says it, without the run's stamp
+      diff = DiffStore.entryOf(event ? envelope.id : envelope.key, JSON.stringify(event ? envelope.operation : operation));
       if (this.options.diff.unchanged(diff)) return { status: 'skipped', ref: csvRow, operation: envelope.operation };
     }
     if (this.options.dryRun) {

@@ -126,6 +126,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       dryRun: options.dryRun,
       diff,
       refuseRecentEvents: options.refuseRecentEvents,
+      stamper: input.stamper,
       onFirstRecentEvent: (row) => reporter.notice(`⚠ row ${row} is the first recent event sent: it can trigger campaigns (the summary counts them)`),
     });
     flow = createRowFlow({
@@ -145,7 +146,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     saveCheckpoint = (complete: boolean): void => {
       if (options.dryRun) return;
       const fields = input.state?.checkpoint(book.rowsDone) ?? {};
-      writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, complete, ...fields });
+      writeCheckpoint(paths.checkpoint, { file: identity, rowsDone: book.rowsDone, failedBytes: writer.bytes, runSeconds: input.stamper.runSeconds, complete, ...fields });
       input.state?.saved(fields);
     };
     const save = saveCheckpoint;
@@ -223,6 +224,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     saveCheckpoint?.(false);
     return summary('fatal', error instanceof Error ? error.message : String(error));
   } finally {
+    opened?.csv.close();
     failedRows?.close();
     await opened?.close?.();
     await shared?.close();

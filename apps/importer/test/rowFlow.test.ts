@@ -11,6 +11,7 @@ import { createRowFlow } from '../src/rowFlow.js';
 import { RowLedger } from '../src/rowLedger.js';
 import { createRowMapper } from '../src/rowMapper.js';
 import { RowPlanner } from '../src/rowPlanner.js';
+import { RunStamper } from '../src/runStamper.js';
 import type { RowRef } from '../src/rowResult.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cioscale-flow-'));
@@ -28,7 +29,7 @@ async function requestsFor(count: number, note: string, maxOperations?: number):
   const scheduler = new VirtualTimeScheduler();
   let release: (ref: RowRef) => void = () => undefined;
   const ledger = new RowLedger({ start: 0, failedRows, diff: undefined, release: (ref) => release(ref), onFailure: () => undefined });
-  const planner = new RowPlanner(path, createRowMapper(csv.header, DEFAULT_MAPPING, 'id'), { dryRun: false, diff: undefined, refuseRecentEvents: false });
+  const planner = new RowPlanner(path, createRowMapper(csv.header, DEFAULT_MAPPING, 'id'), { dryRun: false, diff: undefined, refuseRecentEvents: false, stamper: new RunStamper(1_700_000_000) });
   const transport = (batch: Batch) => {
     sizes.push(batch.envelopes.length);
     bytes.push(batch.bytes);
