@@ -89,7 +89,7 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
       stamper: new RunStamper(resumed?.runSeconds ?? Math.floor(Date.now() / 1000)),
       failedFormat: 'jsonl',
       close: async () => {
-        await rows.close();
+        await rows.end();
         unlock();
       },
       state: {
@@ -103,7 +103,7 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
       },
     };
   } catch (error) {
-    await rows.close();
+    await rows.end();
     throw error;
   }
 }

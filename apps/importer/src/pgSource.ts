@@ -33,8 +33,8 @@ export interface PostgresSource extends CsvSource {
   readonly nullCursorRows: number;
   /** The planner's estimate of the rows the read returns (EXPLAIN, nothing executed), for progress. */
   readonly estimatedRows: number;
-  /** Ends the connection (also done when the rows end). */
-  close(): Promise<void>;
+  /** Ends the connection (also done when the rows end); `close()` does the same without waiting. */
+  end(): Promise<void>;
 }
 
 /** Rows fetched per round trip: one chunk of the pipeline. */
@@ -179,7 +179,8 @@ function source(
       }
       return lastRow === done ? last : undefined;
     },
-    close,
+    end: close,
+    close: () => void close(),
   };
 }
 
