@@ -1,4 +1,4 @@
-import { codeOf, ConfigurationError } from '@cioscale/core';
+import { ConfigurationError } from '@cioscale/core';
 import { checkName, checkRedisTarget, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
 
 /** The longest drain deadline: with the 5 s hard stop after it, a gateway is gone within Kubernetes' 30 s grace. */
@@ -50,7 +50,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   checkRedisTarget(redis);
   const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE);
   const file = env['CIO_WORKSPACES_FILE']?.trim();
-  const all = file ? workspacesFile(file) : [defaultWorkspace()];
+  const all = file ? loadWorkspaces(file) : [defaultWorkspace()];
   const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
   if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
   const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
@@ -84,17 +84,6 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   };
 }
 
-/** The workspaces of `file`; an error names the file as well as the entry at fault. */
-function workspacesFile(file: string): ResolvedWorkspace[] {
-  try {
-    return loadWorkspaces(file);
-  } catch (error) {
-    if (codeOf(error) !== 'CIO_CONFIG') throw error;
-    const { setting, expected, received } = error as ConfigurationError;
-    if (setting === 'CIO_WORKSPACES_FILE') throw error;
-    throw new ConfigurationError(`CIO_WORKSPACES_FILE (${file}): ${setting}`, expected, received);
-  }
-}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]?.trim();

@@ -1,4 +1,4 @@
-import { codeOf, ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
+import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { readCustomerioEnv, type Region } from '@cioscale/customerio';
 import { checkName, checkRedisTarget, CONSUMER_DEFAULTS, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
 
@@ -44,7 +44,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   checkRedisTarget(redis);
   const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE);
   const file = env['CIO_WORKSPACES_FILE']?.trim();
-  const all = file ? workspacesFile(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
+  const all = file ? loadWorkspaces(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
   const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
   if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
   const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
@@ -72,17 +72,6 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   };
 }
 
-/** The workspaces of `file`; an error names the file as well as the entry at fault. */
-function workspacesFile(file: string): ResolvedWorkspace[] {
-  try {
-    return loadWorkspaces(file);
-  } catch (error) {
-    if (codeOf(error) !== 'CIO_CONFIG') throw error;
-    const { setting, expected, received } = error as ConfigurationError;
-    if (setting === 'CIO_WORKSPACES_FILE') throw error;
-    throw new ConfigurationError(`CIO_WORKSPACES_FILE (${file}): ${setting}`, expected, received);
-  }
-}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]?.trim();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
+import { codeOf, ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { checkName, DEFAULT_WORKSPACE } from './keys.js';
 
 /** One workspace of a multi-workspace deployment (the > 10M operations/day tier). */
@@ -41,7 +41,14 @@ export function loadWorkspaces(file: string): ResolvedWorkspace[] {
   } catch (error) {
     throw new ConfigurationError('CIO_WORKSPACES_FILE', `a readable JSON file (${file})`, error instanceof Error ? error.message : String(error));
   }
-  return parseWorkspaces(parsed);
+  try {
+    return parseWorkspaces(parsed);
+  } catch (error) {
+    // name the file as well as the entry at fault: every tool that reads the file says the same
+    if (codeOf(error) !== 'CIO_CONFIG') throw error;
+    const { setting, expected, received } = error as ConfigurationError;
+    throw new ConfigurationError(`CIO_WORKSPACES_FILE (${file}): ${setting}`, expected, received);
+  }
 }
 
 /** Validates the content of a workspaces file; see {@link loadWorkspaces}. */
