@@ -1,5 +1,5 @@
 /**
- * The gateway's answers in Customer.io's Track API shapes (shared/reference/customerio-api.md): 200 `{}`,
+ * The gateway's answers in Customer.io's Track API shapes (docs/reference/customerio-api.md): 200 `{}`,
  * 400 v1 `{"meta":{"errors":[…]}}` (merge: `{"meta":{"error":…}}`), 400 v2 `{"errors":[{reason, field, message}]}`,
  * 207 `{"errors":[{batch_index, reason, field, message}]}`.
  */

@@ -1,6 +1,6 @@
 /**
  * Customer.io's documented data limits, in UTF-8 bytes unless stated.
- * Source: the limits tables of the official Track API OpenAPI document (see shared/reference).
+ * Source: the limits tables of the official Track API OpenAPI document (see docs/reference).
  */
 export const CUSTOMERIO_LIMITS = {
   /** A person identifier value (`id`, `email`, …). */

@@ -2,7 +2,7 @@
  * Track API v2 operations — the unit of work of cioscale.
  *
  * Every source (CSV row, queued job, library call) becomes one of these at the edge. The shapes follow
- * Customer.io's `POST /api/v2/batch` schema; see `shared/reference/customerio-api.md`.
+ * Customer.io's `POST /api/v2/batch` schema; see `docs/reference/customerio-api.md`.
  */
 
 /** Attribute values Customer.io accepts; nested objects and arrays are stored as JSON. */

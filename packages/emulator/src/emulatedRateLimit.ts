@@ -6,7 +6,7 @@
  *
  * - `hard` (the default): the bucket holds `burst` tokens, so at most `burst` requests pass at once
  *   and then `rate` per second. It is the budget the product brief plans around (~100 req/s per
- *   workspace, shared/reference/customerio-api.md "Rate limits": "Older docs and the product brief
+ *   workspace, docs/reference/customerio-api.md "Rate limits": "Older docs and the product brief
  *   plan around ~100 requests/s"), enforced strictly so a client that stays under it is proven to.
  * - `soft`: Customer.io's current words, "a rate limit of 1000 requests per second … While this rate
  *   is not strictly enforced, consistently exceeding it may lead to throttling" (the OpenAPI

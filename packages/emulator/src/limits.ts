@@ -1,6 +1,6 @@
 /**
  * Customer.io's documented Track API limits, written down here from the official OpenAPI document
- * (`shared/reference/customerio-track-openapi.json`, limits tables in `info.description`) rather than
+ * (`docs/reference/customerio-track-openapi.json`, limits tables in `info.description`) rather than
  * imported from `@cioscale/core`: the emulator is an independent check of the client's own validator.
  *
  * Every size is in UTF-8 bytes.
@@ -11,7 +11,7 @@
  *
  * Decision: the OpenAPI document writes "32kb" and "500kb" without saying which kilobyte. Customer.io's
  * own batching client (`@customerio/cdp-analytics-node`, the fork of the Segment client that
- * shared/reference/customerio-api.md lists under "Peers": "batches capped at 480 KB (500 KB minus
+ * docs/reference/customerio-api.md lists under "Peers": "batches capped at 480 KB (500 KB minus
  * padding), 32 KB per event") checks `size > MAX_EVENT_SIZE_IN_KB * 1024` and `MAX_BATCH_SIZE_IN_KB *
  * 1024`, so the vendor's own code counts a kilobyte as 1,024 bytes, and so does the emulator. (It used
  * to count 1,000, which refused requests Customer.io takes.) Limits the document gives in bytes

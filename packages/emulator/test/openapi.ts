@@ -1,25 +1,16 @@
 /**
- * The official Track API OpenAPI document (shared/reference/customerio-track-openapi.json), and a
+ * The official Track API OpenAPI document (docs/reference/customerio-track-openapi.json), and a
  * check that an answer is one the document declares: its status is listed for the operation, and
  * its body matches the response schema when the document gives one (validated with Ajv, JSON
  * Schema 2020-12 as OpenAPI 3.1 uses).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 
-const RELATIVE = join('shared', 'reference', 'customerio-track-openapi.json');
-
-/** shared/ sits beside the repository (the sessions' and CI's layout); look up from this file for it. */
-function findDocument(): string {
-  for (let directory = dirname(fileURLToPath(import.meta.url)); ; directory = dirname(directory)) {
-    const candidate = join(directory, RELATIVE);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(directory) === directory) throw new Error(`cannot find ${RELATIVE} in any folder above ${fileURLToPath(import.meta.url)}`);
-  }
-}
+// a copy kept in the repository (docs/reference/), so a clone tests against the document by itself
+const DOCUMENT = fileURLToPath(new URL('../../../docs/reference/customerio-track-openapi.json', import.meta.url));
 
 interface Operation {
   readonly operationId: string;
@@ -27,7 +18,7 @@ interface Operation {
 }
 
 /** The document, parsed. */
-export const TRACK_OPENAPI = JSON.parse(readFileSync(findDocument(), 'utf8')) as { paths: Record<string, Record<string, Operation>> };
+export const TRACK_OPENAPI = JSON.parse(readFileSync(DOCUMENT, 'utf8')) as { paths: Record<string, Record<string, Operation>> };
 
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 ajv.addSchema(TRACK_OPENAPI, 'track');
