@@ -24,6 +24,8 @@ export interface OperationError {
   readonly reason?: string;
   readonly field?: string;
   readonly message?: string;
+  /** Who refused it: a transport that refuses an operation before sending (it has no way to express it) says `local`. @defaultValue 'customerio' */
+  readonly origin?: 'local' | 'customerio';
 }
 
 /** What a transport knows about a failed request. */

@@ -166,13 +166,13 @@ function mapBatch(batch: Batch): { entries: string[]; errors: OperationError[] }
   batch.envelopes.forEach((envelope, batch_index) => {
     const entry = toPipelinesEntry(envelope);
     if (isUnmappable(entry)) {
-      errors.push({ batch_index, reason: entry.reason, field: entry.field, message: entry.message });
+      errors.push({ batch_index, reason: entry.reason, field: entry.field, message: entry.message, origin: 'local' });
       return;
     }
     const json = JSON.stringify(entry);
     const bytes = utf8Bytes(json);
     if (bytes > PIPELINES_LIMITS.entryBytes) {
-      errors.push({ batch_index, reason: 'entry_too_large', field: 'operation', message: `the Pipelines entry is ${bytes} bytes; an entry may be at most ${PIPELINES_LIMITS.entryBytes} (not sent)` });
+      errors.push({ batch_index, reason: 'entry_too_large', field: 'operation', origin: 'local', message: `the Pipelines entry is ${bytes} bytes; an entry may be at most ${PIPELINES_LIMITS.entryBytes} (not sent)` });
       return;
     }
     entries.push(json);

@@ -122,7 +122,7 @@ describe('core deliver() over the Pipelines transport into the emulator', () => 
     const operations: Operation[] = [identify('small'), track('big', 'upload', { blob: 'y'.repeat(33_000) }), identify('small2')];
     // validate:false lets the 33 KB operation past core, to show the transport's own 32 KB entry check
     const outcomes = await run(envelopesOf(operations), cio.send, { validate: false });
-    expect(outcomes.find((o) => o.envelope.source === 1)).toMatchObject({ status: 'rejected', rejection: { reason: 'entry_too_large' } });
+    expect(outcomes.find((o) => o.envelope.source === 1)).toMatchObject({ status: 'rejected', rejection: { reason: 'entry_too_large', origin: 'local' } });
     expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(2);
     expect(emulator.pipelinesStats()).toMatchObject({ rejectedRequests: 0, silentlyDroppedRequests: 0, acceptedCalls: 2 });
 
@@ -169,8 +169,8 @@ describe('core deliver() over the Pipelines transport into the emulator', () => 
     const outcomes = await run(envelopesOf(operations, 'map'), cio.send);
     const bySource = new Map(outcomes.map((o) => [o.envelope.source, o]));
     expect([13, 14].map((i) => bySource.get(i))).toMatchObject([
-      { status: 'rejected', rejection: { reason: 'pipelines_unsupported', field: 'identifiers.phone' } },
-      { status: 'rejected', rejection: { reason: 'pipelines_unsupported', field: 'cio_relationships' } },
+      { status: 'rejected', rejection: { reason: 'pipelines_unsupported', field: 'identifiers.phone', origin: 'local' } },
+      { status: 'rejected', rejection: { reason: 'pipelines_unsupported', field: 'cio_relationships', origin: 'local' } },
     ]);
     expect(outcomes.filter((o) => o.status === 'delivered')).toHaveLength(13);
     const keep = emulator.person('keep');

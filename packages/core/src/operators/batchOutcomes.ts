@@ -31,7 +31,7 @@ export function rejectedByApi<S>(envelope: Envelope<S>, opError: OperationError 
     reason,
     ...(opError?.field !== undefined && { field: opError.field }),
     message: opError?.message ?? messageOf(requestError) ?? 'Customer.io refused the operation',
-    origin: 'customerio',
+    origin: opError?.origin ?? 'customerio',
   });
 }
 
