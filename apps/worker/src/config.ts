@@ -1,6 +1,6 @@
 import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
 import { readCustomerioEnv, type Region } from '@cioscale/customerio';
-import { checkName, checkRedisTarget, CONSUMER_DEFAULTS, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+import { checkName, checkRedisTarget, chooseWorkspaces, CONSUMER_DEFAULTS, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
 
 /** The longest drain deadline: with the 5 s hard stop after it, a worker is gone within Kubernetes' 30 s grace. */
 export const MAX_DRAIN_TIMEOUT_MS = 25_000;
@@ -45,9 +45,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const namespace = checkName('CIO_QUEUE_NAMESPACE', env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE);
   const file = env['CIO_WORKSPACES_FILE']?.trim();
   const all = file ? loadWorkspaces(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
-  const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
-  if (subset?.length === 0) fail('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
-  const chosen = subset ? subset.map((name) => all.find((workspace) => workspace.name === name) ?? fail('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name))) : all;
+  const chosen = chooseWorkspaces(env, all);
   const workspaces = chosen.map((workspace): ServedWorkspace => {
     const siteId = env[workspace.siteIdEnv]?.trim();
     const apiKey = env[workspace.apiKeyEnv]?.trim();

@@ -5,7 +5,7 @@ export { QueueUnavailableError } from './errors.js';
 export { CONSUMER_DEFAULTS } from './defaults.js';
 
 // Workspaces and routing.
-export { defaultWorkspace, loadWorkspaces, parseWorkspaces, type ResolvedWorkspace, type WorkspaceConfig } from './workspaces.js';
+export { chooseWorkspaces, defaultWorkspace, loadWorkspaces, parseWorkspaces, type ResolvedWorkspace, type WorkspaceConfig } from './workspaces.js';
 export { shardOf } from './shardOf.js';
 
 // Producing.

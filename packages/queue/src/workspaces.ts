@@ -51,6 +51,22 @@ export function loadWorkspaces(file: string): ResolvedWorkspace[] {
   }
 }
 
+/**
+ * The workspaces a process serves: those named in `CIO_WORKSPACES` (comma-separated), in that order, or all
+ * of `all` when it is unset. The worker and the gateway read it alike.
+ * @throws ConfigurationError (`CIO_WORKSPACES`) for an empty list or a name not in `all`
+ */
+export function chooseWorkspaces(env: NodeJS.ProcessEnv, all: readonly ResolvedWorkspace[]): ResolvedWorkspace[] {
+  const subset = env['CIO_WORKSPACES']?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (!subset) return [...all];
+  if (subset.length === 0) throw new ConfigurationError('CIO_WORKSPACES', 'a comma-separated list of workspace names', '(none)');
+  return subset.map((name) => {
+    const workspace = all.find((candidate) => candidate.name === name);
+    if (!workspace) throw new ConfigurationError('CIO_WORKSPACES', `names from the workspaces file (${all.map((w) => w.name).join(', ')})`, JSON.stringify(name));
+    return workspace;
+  });
+}
+
 /** Validates the content of a workspaces file; see {@link loadWorkspaces}. */
 export function parseWorkspaces(parsed: unknown): ResolvedWorkspace[] {
   const list = (parsed as { workspaces?: unknown } | null)?.workspaces;
