@@ -25,7 +25,8 @@ export interface EnvelopeSource<S> {
  * Wraps an operation for the pipeline: routing key, deterministic id, serialized size.
  *
  * Event, page and screen operations without an `id` get the envelope id, so Customer.io can
- * deduplicate a re-sent event. The size is computed here, once, from the operation as it will be sent.
+ * deduplicate a re-sent event. The operation is serialised here, once: its size is measured on that JSON,
+ * which the envelope keeps (`json`) for the transport to send as is.
  *
  * @example
  * const envelope = createEnvelope(track('42', 'signed_up'), { source: 7, sourceKey: 'events.csv#7', producedAt: Date.now() });
@@ -39,10 +40,13 @@ export function createEnvelope<S>(operation: Operation, from: EnvelopeSource<S>)
         ? eventId(from.sourceKey, idTime)
         : randomEventId(idTime);
   const sent = isEventOperation(operation) && operation.id === undefined ? { ...operation, id } : operation;
+  // serialised once: the size is measured on the text the transport then sends (see `Envelope.json`)
+  const json = JSON.stringify(sent);
   return {
     operation: sent,
     key: operationKey(sent),
-    bytes: utf8Bytes(JSON.stringify(sent)),
+    bytes: utf8Bytes(json),
+    json,
     id,
     producedAt: from.producedAt,
     source: from.source,

@@ -12,6 +12,12 @@ export interface Envelope<S = unknown> {
   readonly key: string;
   /** UTF-8 bytes of `JSON.stringify(operation)`, computed once at the edge. */
   readonly bytes: number;
+  /**
+   * `JSON.stringify(operation)`, when the envelope's creator kept it ({@link createEnvelope} does): a
+   * transport sends it as is instead of serialising the operation a second time. It must be exactly the
+   * operation's JSON; an envelope with another `operation` must not carry it over (spread without it).
+   */
+  readonly json?: string;
   /** Deterministic ULID: the same source record always gets the same id. */
   readonly id: string;
   /** When the source produced the operation, ms since the epoch. */

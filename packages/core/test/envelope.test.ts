@@ -63,4 +63,12 @@ describe('createEnvelope', () => {
     expect(envelope).toMatchObject({ source: 'row-3', producedAt: 7 });
     expect('id' in envelope.operation).toBe(false);
   });
+
+  it('keeps the JSON it measured, which is the operation as sent (an event with its id)', () => {
+    const person = createEnvelope(identify('7', { note: 'say "hi"\n', city: 'Zürich 😀' }), { source: 0, producedAt: 0 });
+    expect(person.json).toBe(JSON.stringify(person.operation));
+    expect(person.bytes).toBe(Buffer.byteLength(person.json ?? '', 'utf8'));
+    const event = createEnvelope(track('42', 'purchased', { total: 5 }), { source: 1, sourceKey: 'events.csv#1', producedAt: 1 });
+    expect(JSON.parse(event.json ?? '{}')).toEqual({ ...event.operation, id: event.id });
+  });
 });

@@ -1,4 +1,4 @@
-import { ConfigurationError, type Batch, type BatchResponse, type Transport } from '@cioscale/core';
+import { ConfigurationError, type Batch, type BatchResponse, type Envelope, type Transport } from '@cioscale/core';
 import { TrackClient } from 'customerio-node';
 import { Agent } from 'undici';
 import { classifyError, operationErrorsOf } from './classifyError.js';
@@ -31,7 +31,8 @@ export interface TrackTransport {
 }
 
 /**
- * The core's {@link Transport} over customerio-node's `TrackClient.batch()`.
+ * The core's {@link Transport} over customerio-node's `TrackClient`: the request `batch()` makes, with the body
+ * assembled from the operations' JSON that their envelopes already hold (see {@link batchBody}).
  *
  * The client's own retries are off: core's retry policy and token bucket must see every 429 and every
  * attempt, or the two layers would multiply each other's retries and the rate budget would be wrong.
@@ -63,7 +64,7 @@ export function createTrackTransport(options: TrackTransportOptions): TrackTrans
 
   const send: Transport = async (batch: Batch): Promise<BatchResponse> => {
     try {
-      const body: unknown = await client.batch(batch.envelopes.map((envelope) => envelope.operation));
+      const body: unknown = await postBatch(client, batch.envelopes);
       // customerio-node hides the status of a 2xx: a 200 body is `{}`, a 207 body lists `errors`
       const errors = operationErrorsOf(body);
       return { status: errors.length > 0 ? 207 : 200, errors };
@@ -79,4 +80,33 @@ export function createTrackTransport(options: TrackTransportOptions): TrackTrans
       await dispatcher.destroy();
     },
   };
+}
+
+/**
+ * `client.batch(operations)` without serialising the operations again: customerio-node's own request for
+ * `POST /api/v2/batch` (its `options()`: Basic auth, `Content-Type`, `User-Agent`; then `Content-Length` as it
+ * computes it) sent by its own `handler()` (timeout, redirects without leaking the key, `CustomerIORequestError`
+ * for a non-2xx, which {@link classifyError} reads), with the body {@link batchBody} assembled. Only the
+ * `JSON.stringify` of the operations is skipped: core's envelope did it once already, to measure them.
+ */
+function postBatch(client: TrackClient, envelopes: readonly Envelope[]): Promise<unknown> {
+  // the client's own check and error for an empty batch
+  if (envelopes.length === 0) return client.batch([]);
+  const body = batchBody(envelopes);
+  const options = client.request.options(`${client.trackV2Root}/batch`, 'POST');
+  return client.request.handler({ ...options, headers: { ...options.headers, 'Content-Length': Buffer.byteLength(body, 'utf8') }, body });
+}
+
+/**
+ * The text `JSON.stringify({ batch: operations })` makes, from each envelope's `json` (or its operation
+ * serialised here when the envelope has none): an array's elements are serialised one by one and joined
+ * with commas, so the two are the same bytes.
+ */
+export function batchBody(envelopes: readonly Envelope[]): string {
+  const parts = new Array<string>(envelopes.length);
+  for (let i = 0; i < envelopes.length; i++) {
+    const envelope = envelopes[i] as Envelope;
+    parts[i] = envelope.json ?? JSON.stringify(envelope.operation);
+  }
+  return `{"batch":[${parts.join(',')}]}`;
 }
