@@ -107,7 +107,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       allowReserved,
       target: targetOf(cio, region),
       rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? DEFAULT_BUDGET.rate,
-      ...sharedBudgetOf(flags, env),
+      ...(await sharedBudgetOf(flags, env)),
       concurrency: flags['concurrency'] as number,
       batchSize: flags['batchSize'] as number | undefined,
       parseThread: flags['parseThread'] === true,

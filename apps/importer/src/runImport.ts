@@ -6,7 +6,7 @@ import { DiffStore } from './diffStore.js';
 import { openFailedRows, type FailedRowsSink } from './failedJsonLines.js';
 import type { ImportOptions } from './importOptions.js';
 import { openInput, type OpenedInput } from './openInput.js';
-import { openSharedBudget, type SharedBudget } from './sharedBudget.js';
+import type { SharedBudget } from './sharedBudget.js';
 import type { ProgressReporter, ProgressSnapshot } from './progress.js';
 import { createRowFlow, type RowFlow } from './rowFlow.js';
 import { NO_IMPACT, NO_ROWS, RowLedger } from './rowLedger.js';
@@ -95,6 +95,8 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       target = await openTarget(options.target, options);
       targetName = target.name;
       if (options.sharedBudget) {
+        // loaded only with --redis: BullMQ and ioredis cost an import without one ~35 MB of RSS
+        const { openSharedBudget } = await import('./sharedBudget.js');
         shared = await openSharedBudget(options.sharedBudget, { file: options.file, rate: options.rate, startedAt });
         metrics = new PipelineMetrics(undefined, shared.tokenSource);
         reporter.notice(`budget: ${shared.description}`);

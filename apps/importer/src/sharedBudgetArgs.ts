@@ -1,13 +1,14 @@
 import { ConfigurationError } from '@cioscale/core';
-import { checkLane, checkName, checkRedisTarget, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, parseBulkWindow } from '@cioscale/queue';
 import type { SharedBudgetOptions } from './sharedBudget.js';
 
 /**
  * The shared-budget part of the command line: `--redis` (else `REDIS_URL`), `--workspace`, `--namespace`
  * (else `CIO_QUEUE_NAMESPACE`, as the fleet), `--lane`, `--window`, `--window-tz`. Without a Redis URL the
  * import keeps its in-process budget, and the flags that only mean something with one are refused.
+ *
+ * `@cioscale/queue` (BullMQ, ioredis: ~35 MB of RSS) is loaded only when there is a Redis URL to check.
  */
-export function sharedBudgetOf(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): { sharedBudget?: SharedBudgetOptions } {
+export async function sharedBudgetOf(flags: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<{ sharedBudget?: SharedBudgetOptions }> {
   const text = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name]) : undefined);
   const fromFlag = text('redis');
   const redisUrl = fromFlag ?? (env['REDIS_URL']?.trim() || undefined);
@@ -17,6 +18,7 @@ export function sharedBudgetOf(flags: Record<string, unknown>, env: NodeJS.Proce
     }
     return {};
   }
+  const { checkLane, checkName, checkRedisTarget, DEFAULT_NAMESPACE, DEFAULT_WORKSPACE, parseBulkWindow } = await import('@cioscale/queue');
   try {
     checkRedisTarget(redisUrl);
   } catch (error) {
