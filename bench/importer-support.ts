@@ -85,14 +85,15 @@ export async function runTimed(args: readonly string[], env: Record<string, stri
 
 /**
  * The built importer (`apps/importer/dist/cli.js`, or through tsx with `BENCH_BUILT=0`) on `file` with its defaults
- * plus `flags`, into a fresh emulator; fresh state folder. `BENCH_NODE_ARGS` go to its node.
+ * plus `flags`, into a fresh emulator; fresh state folder. `BENCH_NODE_ARGS` go to its node. `entryPath`: another
+ * build's `cli.js` to run instead (a "before" beside the current one).
  */
-export async function runImporter(file: string, flags: readonly string[]): Promise<{ timed: Timed; summary: Record<string, unknown>; emulator: EmulatorStats }> {
+export async function runImporter(file: string, flags: readonly string[], entryPath?: string): Promise<{ timed: Timed; summary: Record<string, unknown>; emulator: EmulatorStats }> {
   const emulator = await startEmulator();
   const state = mkdtempSync(join(tmpdir(), 'cioscale-bench-state-'));
   try {
     // BENCH_IMPORTER_ENTRY: another build to compare (e.g. a throwaway copy of dist with one change)
-    const entry = process.env['BENCH_BUILT'] === '0' ? [...tsx, 'apps/importer/src/cli.ts'] : [process.env['BENCH_IMPORTER_ENTRY'] ?? 'apps/importer/dist/cli.js'];
+    const entry = entryPath !== undefined ? [entryPath] : process.env['BENCH_BUILT'] === '0' ? [...tsx, 'apps/importer/src/cli.ts'] : [process.env['BENCH_IMPORTER_ENTRY'] ?? 'apps/importer/dist/cli.js'];
     const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
     const timed = await runTimed([...nodeArgs, ...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...flags], {
       CUSTOMERIO_SITE_ID: 'bench',

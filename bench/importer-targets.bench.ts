@@ -15,7 +15,10 @@
  * markdown table for docs/benchmarks.md, with `uptime`'s load averages before and after each run.
  *
  * Knobs: `BENCH_ROWS` (1,000,000), `BENCH_RSS_ROWS` (5,000,000), `BENCH_NODE_ARGS` (flags for the importer's node),
- * `BENCH_IMPORTER_FLAGS` (extra importer flags, space-separated), `BENCH_SKIP_BUILD=1`.
+ * `BENCH_IMPORTER_FLAGS` (extra importer flags, space-separated), `BENCH_SKIP_BUILD=1`,
+ * `BENCH_BEFORE_ENTRY` (another build's `apps/importer/dist/cli.js`, e.g. main's: run as "before" right after the
+ * importer with defaults, at 1M and at the RSS size, so before and after share the run and its ceiling),
+ * `BENCH_SKIP` (comma-separated: `parse-thread`, `cio-batch` — to shorten a run on a loaded machine).
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -25,6 +28,8 @@ const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const rssRows = Number(process.env['BENCH_RSS_ROWS'] ?? 5_000_000);
 const tsx = ['--conditions=source', '--import', 'tsx'];
 const importerFlags = (process.env['BENCH_IMPORTER_FLAGS'] ?? '').split(' ').filter(Boolean);
+const beforeEntry = process.env['BENCH_BEFORE_ENTRY'];
+const skip = new Set((process.env['BENCH_SKIP'] ?? '').split(',').map((name) => name.trim()).filter(Boolean));
 
 interface Row {
   readonly what: string;
@@ -50,15 +55,16 @@ async function main(): Promise<void> {
     const timed = await runTimed([...tsx, 'bench/importer-ceiling.ts', file], {});
     results.push({ what: label, rows: (timed.output as { rows: number }).rows, timed, load: `${before} → ${uptime()}` });
   };
-  const importer = async (label: string, count: number, path: string, flags: readonly string[] = []): Promise<void> => {
+  const importer = async (label: string, count: number, path: string, flags: readonly string[] = [], entry?: string): Promise<void> => {
     const before = uptime();
-    const run = await runImporter(path, [...importerFlags, ...flags]);
+    const run = await runImporter(path, [...importerFlags, ...flags], entry);
     results.push({ what: label, rows: count, timed: run.timed, requests: run.emulator.requests, rateLimited: run.emulator.rateLimited, lost: count - run.emulator.acceptedOperations, load: `${before} → ${uptime()}` });
   };
   await ceiling('ceiling: csv-parse + JSON.stringify, nothing sent');
   await importer('importer, defaults', rows, file);
-  await importer('importer, --parse-thread', rows, file, ['--parse-thread']);
-  {
+  if (beforeEntry) await importer(`before (${beforeEntry}), defaults`, rows, file, [], beforeEntry);
+  if (!skip.has('parse-thread')) await importer('importer, --parse-thread', rows, file, ['--parse-thread']);
+  if (!skip.has('cio-batch')) {
     const before = uptime();
     const emulator = await startEmulator();
     try {
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
   }
   await ceiling('ceiling again');
   if (big) await importer('importer, defaults', rssRows, big);
+  if (big && beforeEntry) await importer(`before (${beforeEntry}), defaults`, rssRows, big, [], beforeEntry);
 
   const ceilingRuns = results.filter((r) => r.what.startsWith('ceiling'));
   const best = ceilingRuns.reduce((a, b) => (a.timed.wallMs <= b.timed.wallMs ? a : b));
