@@ -17,7 +17,8 @@
  * Knobs: `BENCH_ROWS` (1,000,000), `BENCH_RSS_ROWS` (5,000,000), `BENCH_NODE_ARGS` (flags for the importer's node),
  * `BENCH_IMPORTER_FLAGS` (extra importer flags, space-separated), `BENCH_SKIP_BUILD=1`,
  * `BENCH_BEFORE_ENTRY` (another build's `apps/importer/dist/cli.js`, e.g. main's: run as "before" right after the
- * importer with defaults, at 1M and at the RSS size, so before and after share the run and its ceiling),
+ * importer with defaults, at 1M and at the RSS size (`BENCH_BEFORE_RSS=0`: at 1M only), so before and after share
+ * the run and its ceiling),
  * `BENCH_SKIP` (comma-separated: `parse-thread`, `cio-batch` — to shorten a run on a loaded machine).
  */
 import { execFileSync } from 'node:child_process';
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
   }
   await ceiling('ceiling again');
   if (big) await importer('importer, defaults', rssRows, big);
-  if (big && beforeEntry) await importer(`before (${beforeEntry}), defaults`, rssRows, big, [], beforeEntry);
+  if (big && beforeEntry && process.env['BENCH_BEFORE_RSS'] !== '0') await importer(`before (${beforeEntry}), defaults`, rssRows, big, [], beforeEntry);
 
   const ceilingRuns = results.filter((r) => r.what.startsWith('ceiling'));
   const best = ceilingRuns.reduce((a, b) => (a.timed.wallMs <= b.timed.wallMs ? a : b));
