@@ -94,39 +94,23 @@ function postBatch(client: TrackClient, envelopes: readonly Envelope[]): Promise
   if (envelopes.length === 0) return client.batch([]);
   const body = batchBody(envelopes);
   const options = client.request.options(`${client.trackV2Root}/batch`, 'POST');
-  // The client hands `body` to fetch untouched, and fetch sends bytes as they are; the client's type names only
-  // the string it would have built. Bytes rather than a string: a ~480 KB body string lives in V8's large-object
-  // space until a full collection, and fetch would make a UTF-8 copy of it besides (docs/benchmarks.md).
-  return client.request.handler({ ...options, headers: { ...options.headers, 'Content-Length': body.length }, body: body as unknown as string });
+  return client.request.handler({ ...options, headers: { ...options.headers, 'Content-Length': Buffer.byteLength(body, 'utf8') }, body });
 }
 
 /**
- * The UTF-8 bytes of `JSON.stringify({ batch: operations })`, from each envelope's `json` (or its operation
- * serialised here when the envelope has none): an array's elements are serialised one by one and joined with
- * commas, so the two are the same bytes. Written straight into one buffer of the exact size.
+ * The text `JSON.stringify({ batch: operations })` makes, from each envelope's `json` (or its operation
+ * serialised here when the envelope has none): an array's elements are serialised one by one and joined
+ * with commas, so the two are the same bytes.
+ *
+ * A string, as the client would send, not bytes written into a buffer: a dead ~480 KB ArrayBuffer is freed
+ * only when V8 feels external-memory pressure (tens of MB later), so buffer bodies raised peak RSS (193 against
+ * 178 MB at 1M rows, docs/benchmarks.md).
  */
-export function batchBody(envelopes: readonly Envelope[]): Buffer {
+export function batchBody(envelopes: readonly Envelope[]): string {
   const parts = new Array<string>(envelopes.length);
-  // `{"batch":[` + `]}` and a comma between operations
-  let total = OPEN.length + CLOSE.length + Math.max(0, envelopes.length - 1);
   for (let i = 0; i < envelopes.length; i++) {
     const envelope = envelopes[i] as Envelope;
-    const part = envelope.json ?? JSON.stringify(envelope.operation);
-    parts[i] = part;
-    total += Buffer.byteLength(part, 'utf8');
+    parts[i] = envelope.json ?? JSON.stringify(envelope.operation);
   }
-  const body = Buffer.allocUnsafeSlow(total);
-  let offset = body.write(OPEN, 0, 'latin1');
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) body[offset++] = COMMA;
-    offset += body.write(parts[i] as string, offset, 'utf8');
-  }
-  offset += body.write(CLOSE, offset, 'latin1');
-  // every byte was written (allocUnsafeSlow holds old memory otherwise): never send a body that is not the JSON
-  if (offset !== total) throw new Error(`batch body: wrote ${offset} of ${total} bytes`);
-  return body;
+  return `{"batch":[${parts.join(',')}]}`;
 }
-
-const OPEN = '{"batch":[';
-const CLOSE = ']}';
-const COMMA = 0x2c;
