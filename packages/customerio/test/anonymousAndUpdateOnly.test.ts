@@ -3,6 +3,7 @@ import { firstValueFrom, from, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { toPipelinesEntry } from '../src/index.js';
 import { batchOf, people, useEmulator } from './helpers.js';
+import { usePipelinesEmulator } from './pipelinesHelpers.js';
 
 describe('anonymous events through the Track transport', () => {
   const { start, transport } = useEmulator();
@@ -85,5 +86,22 @@ describe('toPipelinesEntry of anonymous events and update-only identifies', () =
   it('leaves _update: false out of the traits (it only says "create or update", the default)', () => {
     expect(toPipelinesEntry(envelope(identify('1', { plan: 'pro', _update: false })))).toMatchObject({ type: 'identify', userId: '1', traits: { plan: 'pro' } });
     expect(toPipelinesEntry(envelope(identify('1', { plan: 'pro', _update: false })))).not.toHaveProperty('traits._update');
+  });
+});
+
+describe('anonymous events through the Pipelines transport', () => {
+  const { start, transport } = usePipelinesEmulator();
+
+  it('lands a track call with anonymousId as an anonymous event, its messageId as the event id', async () => {
+    const emulator = await start();
+    const cio = transport(emulator);
+    const batch = batchOf([trackAnonymous('cookie-9', 'viewed', { n: 1 }), trackAnonymous('cookie-9', '/home', undefined, { type: 'page' }), people(1)[0]!]);
+    const answer = (await cio.send(batch)) as BatchResponse;
+    expect(answer).toEqual({ status: 200, errors: [] });
+    expect(emulator.events({ anonymousId: 'cookie-9' })).toMatchObject([
+      { id: batch.envelopes[0]!.id, name: 'viewed', type: 'event', data: { n: 1 } },
+      { id: batch.envelopes[1]!.id, name: '/home', type: 'page' },
+    ]);
+    expect(emulator.person('p0')).toMatchObject({ state: 'active' });
   });
 });
