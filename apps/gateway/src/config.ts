@@ -4,6 +4,9 @@ import { checkName, checkRedisTarget, chooseWorkspaces, DEFAULT_NAMESPACE, defau
 /** The longest drain deadline: with the 5 s hard stop after it, a gateway is gone within Kubernetes' 30 s grace. */
 export const MAX_DRAIN_TIMEOUT_MS = 25_000;
 
+/** How often a worker publishes its report (apps/worker/src/main.ts), in ms. */
+const WORKER_REPORT_INTERVAL_MS = 1_000;
+
 /** One workspace the gateway accepts calls for: the credentials a caller must present. */
 export interface AcceptedWorkspace {
   readonly workspace: ResolvedWorkspace;
@@ -76,10 +79,12 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const backlogRefreshMs = int(env, 'GATEWAY_BACKLOG_REFRESH_MS', 1_000, 50);
   const retryAfterSeconds = int(env, 'GATEWAY_RETRY_AFTER_SECONDS', 5, 1, 3_600);
   const maxRetryAfterSeconds = int(env, 'GATEWAY_MAX_RETRY_AFTER_SECONDS', Math.max(60, retryAfterSeconds), 1, 3_600);
-  if (maxRetryAfterSeconds < retryAfterSeconds) fail('GATEWAY_MAX_RETRY_AFTER_SECONDS', `an integer ≥ GATEWAY_RETRY_AFTER_SECONDS (${retryAfterSeconds})`, String(maxRetryAfterSeconds));
-  const drainWindowMs = int(env, 'GATEWAY_DRAIN_WINDOW_MS', Math.max(10_000, 2 * backlogRefreshMs), 100);
-  // one reading a window holds no rate: two at least, or the ETA would never be known
-  if (drainWindowMs < 2 * backlogRefreshMs) fail('GATEWAY_DRAIN_WINDOW_MS', `an integer ≥ 2 × GATEWAY_BACKLOG_REFRESH_MS (${2 * backlogRefreshMs})`, String(drainWindowMs));
+  if (maxRetryAfterSeconds < retryAfterSeconds) fail('GATEWAY_MAX_RETRY_AFTER_SECONDS', `an integer ≥ GATEWAY_RETRY_AFTER_SECONDS (${retryAfterSeconds})`, JSON.stringify(String(maxRetryAfterSeconds)));
+  // The window must hold two readings of the gateway's and two reports of each worker (they publish once a
+  // second): with less, a window could see no report change and read a running fleet as stopped.
+  const minDrainWindowMs = Math.max(WORKER_REPORT_INTERVAL_MS * 2, 2 * backlogRefreshMs);
+  const drainWindowMs = int(env, 'GATEWAY_DRAIN_WINDOW_MS', Math.max(10_000, minDrainWindowMs), 1);
+  if (drainWindowMs < minDrainWindowMs) fail('GATEWAY_DRAIN_WINDOW_MS', `an integer ≥ ${minDrainWindowMs} (two worker reports, a second apart, and 2 × GATEWAY_BACKLOG_REFRESH_MS)`, JSON.stringify(String(drainWindowMs)));
   return {
     redis,
     namespace,

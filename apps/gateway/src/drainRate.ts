@@ -15,8 +15,9 @@ interface Sample {
  *
  * Each worker's counters are cumulative since its start; a reading adds what each grew by since the
  * previous one. A worker seen for the first time counts whole if it started after the previous reading
- * (it did all of that since), else from now on (what it did before is no part of this window). A worker
- * gone from the reports (stopped, killed) simply stops adding.
+ * (it did all of that since), else from now on (what it did before is no part of this window); counters
+ * lower than last time are a restart under the same id, and count whole. A worker gone from the reports
+ * (stopped, killed) simply stops adding.
  */
 export class DrainRate {
   private readonly last = new Map<string, Map<string, number>>();
@@ -37,8 +38,10 @@ export class DrainRate {
         if (!snapshot) continue;
         const finished = snapshot.delivered + snapshot.rejected + snapshot.failed;
         const previous = before.get(report.workerId);
-        if (previous !== undefined) grew += Math.max(0, finished - previous);
-        else if (this.previousAt !== undefined && report.startedAt >= this.previousAt) grew += finished;
+        const startedSince = this.previousAt !== undefined && report.startedAt >= this.previousAt;
+        if (previous !== undefined && finished >= previous) grew += finished - previous;
+        // counters that went back belong to a restart under the same id: all of them are since
+        else if (startedSince || previous !== undefined) grew += finished;
         seen.set(report.workerId, finished);
       }
       this.last.set(workspace, seen);
