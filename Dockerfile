@@ -23,8 +23,10 @@ RUN --mount=type=secret,id=ca \
     npm install --global --no-fund --no-audit --loglevel=error pnpm@12.4.2
 COPY . .
 # The worker, the gateway and the workspace packages they depend on, plus the root's TypeScript to build
-# them. Both in this one stage, so that building the second target reuses every layer of the first.
-RUN --mount=type=secret,id=ca \
+# them. Both in this one stage, so that building the second target reuses every layer of the first. pnpm's
+# store is a build cache, not a layer: a rebuild after a source change (a new `COPY . .`) takes the
+# packages from it instead of downloading them again, and no image carries it.
+RUN --mount=type=secret,id=ca --mount=type=cache,id=cioscale-pnpm-store,target=/root/.local/share/pnpm/store \
     if [ -s /run/secrets/ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/ca; fi; \
     pnpm install --frozen-lockfile --workspace-root --filter "@cioscale/worker..." --filter "@cioscale/gateway..." \
     && pnpm --filter "@cioscale/worker..." --filter "@cioscale/gateway..." run build \
