@@ -51,7 +51,7 @@ describe('BacklogWatch', () => {
 function report(workerId: string, finished: number, startedAt = 0): WorkerReport {
   const delivered = finished - Math.floor(finished / 10) * 2;
   const snapshot = { at: 0, operationsIn: finished, delivered, rejected: Math.floor(finished / 10), failed: Math.floor(finished / 10), requests: 0, rateLimited: 0, retries: 0, bytes: 0, inFlight: 0, requestsInFlight: 0, latency: { p50: 0, p95: 0, p99: 0 } };
-  return { workerId, host: 'h', pid: 1, startedAt, workspaces: { default: snapshot as unknown as WorkerReport['workspaces'][string] } };
+  return { workerId, host: 'h', pid: 1, startedAt, workspaces: { default: snapshot } };
 }
 
 /** A watch with the ETA limit on (a window of 1 s: the rate of the last reading apart), its clock, its workers' reports and its queue depth all set by the test. */
