@@ -140,11 +140,7 @@ export class BacklogWatch {
     this.readingWorkers = true;
     try {
       const reports = await this.drain.workers();
-      this.drainRate.observe(
-        this.workspaces.map((workspace) => workspace.name),
-        reports,
-        this.now(),
-      );
+      this.drainRate.observe(this.workspaces.map((workspace) => workspace.name), reports, this.now());
     } catch {
       // Redis is down: the enqueue answers 503 anyway; the rate keeps its last readings
     } finally {
