@@ -2,6 +2,8 @@
  * The gateway image, run as k8s/gateway's Deployment runs it (k8s/image/podman.ts: its user, read-only
  * root, /tmp tmpfs, no capabilities, its limits and its ConfigMap, the Secrets' values as env) against the
  * harness's real redis-server (with a password):
+ *   0. the image itself: it runs as uid 10001 and its environment holds no credential (the CA bundle and
+ *      the Secrets' values never land in it);
  *   1. cold start until /healthz and /readyz answer 200;
  *   2. a call with wrong credentials is 401; a real identify (HTTP Basic, Customer.io's v1 path) is 200 and
  *      its operation is in the workspace's Redis queue, stamped, as the gateway received it;
@@ -21,7 +23,11 @@ export interface GatewayImageFigures {
 /** Runs the checks above; throws naming the first that fails (after printing the container's log). */
 export async function checkGatewayImage(image: string, harness: Harness, port: number, log: (message: string) => void): Promise<GatewayImageFigures> {
   const sizeBytes = Number(await podman('image', 'inspect', '--format', '{{.Size}}', image));
-  log(`image ${image}: ${(sizeBytes / 1e6).toFixed(0)} MB`);
+  const imageConfig = JSON.parse(await podman('image', 'inspect', '--format', '{{json .Config}}', image)) as { User?: string; Env?: string[] };
+  check(imageConfig.User === '10001:10001', `the image runs as ${JSON.stringify(imageConfig.User)}, expected 10001:10001`);
+  const baked = (imageConfig.Env ?? []).map((entry) => entry.split('=')[0] ?? '').filter((name) => /KEY|SECRET|PASSWORD|TOKEN|CA_CERTS|REDIS_URL/.test(name));
+  check(baked.length === 0, `the image's environment holds ${baked.join(', ')}`);
+  log(`image ${image}: ${(sizeBytes / 1e6).toFixed(0)} MB, user ${imageConfig.User}, no credential in its environment`);
   const env = deploymentEnv({ REDIS_URL: harness.redisUrl, CUSTOMERIO_SITE_ID: SITE_ID, CUSTOMERIO_TRACK_API_KEY: API_KEY, PORT: String(port) }, GATEWAY_DEPLOYMENT);
   const url = (path: string): string => `http://127.0.0.1:${port}${path}`;
   const name = `cioscale-image-test-${process.pid}-gateway`;
