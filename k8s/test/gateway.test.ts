@@ -119,6 +119,31 @@ describe('the objects around the gateway', () => {
   });
 });
 
+describe('the gateway’s NetworkPolicy', () => {
+  type Port = { port: number | string; protocol: string };
+  type Rule = { ports?: Port[]; from?: Record<string, unknown>[]; to?: Record<string, unknown>[] };
+  const policy = one<K8sObject & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: Rule[]; egress: Rule[] } }>(objects, 'NetworkPolicy', 'cioscale-gateway');
+  const ports = (rules: Rule[]): string[] => rules.flatMap((rule) => (rule.ports ?? []).map((port) => `${port.protocol}/${containerPort(port.port)}`));
+
+  it('selects the gateway pods and restricts both directions', () => {
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
+    expect([...policy.spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
+  });
+
+  it('lets in only the port the gateway serves, from the cluster’s pods and from the monitoring namespace’s Prometheus', () => {
+    expect(new Set(ports(policy.spec.ingress))).toEqual(new Set([`TCP/${config.port}`]));
+    expect(policy.spec.ingress.every((rule) => (rule.from ?? []).length > 0)).toBe(true);
+    // no ipBlock: nothing outside the cluster reaches a gateway pod but through the cluster's own pods
+    expect(policy.spec.ingress.flatMap((rule) => rule.from ?? [])).toEqual([{ namespaceSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+  });
+
+  it('lets out DNS and the port of the gateway’s Redis only: no Customer.io, no anywhere', () => {
+    const redisPort = typeof config.redis === 'string' ? Number(new URL(config.redis).port || 6379) : Number.NaN;
+    expect(ports(policy.spec.egress).sort()).toEqual([`TCP/${redisPort}`, 'TCP/53', 'UDP/53'].sort());
+    expect(JSON.stringify(policy.spec.egress)).not.toContain('ipBlock');
+  });
+});
+
 describe('the HPA on request rate', () => {
   const hpa = one<K8sObject & { spec: { metrics: { type: string; pods?: { metric: { name: string } } }[] } }>(objects, 'HorizontalPodAutoscaler');
   const pods = hpa.spec.metrics.find((metric) => metric.type === 'Pods')?.pods;

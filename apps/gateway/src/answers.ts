@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 export type ErrorFormat = 'v1' | 'v1-merge' | 'v2';
 
 /** Why a call was refused: the label of `cioscale_gateway_requests_total` and of the monitor's line. */
-export type RefusalReason = 'unauthorized' | 'invalid' | 'too_large' | 'malformed' | 'not_found' | 'backlog' | 'redis_unavailable' | 'unsupported' | 'draining' | 'aborted' | 'internal';
+export type RefusalReason = 'unauthorized' | 'invalid' | 'too_large' | 'malformed' | 'not_found' | 'backlog' | 'drain_eta' | 'redis_unavailable' | 'unsupported' | 'draining' | 'aborted' | 'internal';
 
 /** One problem with a call or with one operation of it. */
 export interface Problem {
