@@ -31,8 +31,11 @@ export interface PostgresSource extends CsvSource {
   positionAt(row: number): readonly string[] | undefined;
   /** Rows with a NULL cursor, which no cursor position ever reaches (counted when opening with `cursor`). */
   readonly nullCursorRows: number;
-  /** The planner's estimate of the rows the read returns (EXPLAIN, nothing executed), for progress. */
-  readonly estimatedRows: number;
+  /**
+   * The rows the read returns, for progress: counted (`count(*)`, at the server's speed) for a `--table`,
+   * the planner's estimate (EXPLAIN, nothing executed) for a `--query`, which may be costly to run twice.
+   */
+  readonly expectedRows: { readonly rows: number; readonly counted: boolean };
   /** Ends the connection (also done when the rows end); `close()` does the same without waiting. */
   end(): Promise<void>;
 }
@@ -79,7 +82,7 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
     await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     const { text, values } = selectOf(read);
     const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
-    const estimatedRows = await estimateRows(client, text, values);
+    const expectedRows = read.table !== undefined ? await countRows(client, read) : { rows: await estimateRows(client, text, values), counted: false };
     const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
     const first = await readRows(cursor).catch((error: unknown) => {
       const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
@@ -91,7 +94,7 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
       const refused = REFUSED_TYPES[field.dataTypeID];
       if (refused) throw new PostgresSourceError(`column "${field.name}": ${refused}`);
     }
-    return source(read, header, cursor, first.rows, { nullCursorRows, estimatedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
+    return source(read, header, cursor, first.rows, { nullCursorRows, expectedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
   } catch (error) {
     await close();
     if (error instanceof PostgresSourceError) throw error;
@@ -104,14 +107,18 @@ function source(
   header: readonly string[],
   cursor: Cursor<(string | null)[]>,
   firstRows: (string | null)[][],
-  counts: { nullCursorRows: number; estimatedRows: number },
+  counts: { nullCursorRows: number; expectedRows: PostgresSource['expectedRows'] },
   close: () => Promise<void>,
   fail: (error: unknown) => PostgresSourceError,
 ): PostgresSource {
   const limit = read.limit ?? Number.POSITIVE_INFINITY;
   const width = header.length;
-  // positions of the rows read and not yet asked for, in row order: bounded by the read-ahead window
-  const positions: { row: number; position: readonly string[] }[] = [];
+  const positionWidth = read.cursor === undefined ? 1 : 2;
+  // the position cells (JSON text, as the text parser gave them) of the rows read and not yet asked for, in
+  // row order, `positionWidth` per row from row `firstPending`: bounded by the read-ahead window. Parsed only
+  // when a checkpoint asks (a few times a second), not for every row.
+  let pending: string[] = [];
+  let firstPending = (read.start ?? 0) + 1;
   let head = 0;
   let last: readonly string[] | undefined = read.after;
   let lastRow = read.start ?? 0;
@@ -123,12 +130,12 @@ function source(
     for (const values of rows) {
       if (row >= limit) break;
       row += 1;
-      const position = values.slice(width).map((cell) => JSON.parse(cell ?? 'null') as string);
-      positions.push({ row, position });
-      // NULL arrives as null: an empty cell, which leaves the attribute out
-      const cells = new Array<string>(width);
-      for (let i = 0; i < width; i++) cells[i] = values[i] ?? '';
-      chunk.push({ row, cells });
+      for (let i = width; i < width + positionWidth; i++) pending.push(values[i] as string);
+      // the row's own array becomes its cells: NULL arrives as null, an empty cell, which leaves the
+      // attribute out; the position columns are cut off
+      values.length = width;
+      for (let i = 0; i < width; i++) if (values[i] === null) values[i] = '';
+      chunk.push({ row, cells: values as string[] });
     }
     return chunk;
   };
@@ -167,14 +174,16 @@ function source(
     ...counts,
     positionAt: (done: number) => {
       // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
-      while (head < positions.length && (positions[head]?.row ?? Infinity) <= done) {
-        const next = positions[head] as { row: number; position: readonly string[] };
-        last = next.position;
-        lastRow = next.row;
-        head += 1;
+      const upTo = Math.min(done, firstPending + (pending.length - head) / positionWidth - 1);
+      if (upTo > lastRow) {
+        const at = head + (upTo - firstPending) * positionWidth;
+        last = pending.slice(at, at + positionWidth).map((cell) => JSON.parse(cell) as string);
+        lastRow = upTo;
+        head = at + positionWidth;
+        firstPending = upTo + 1;
       }
       if (head > 4096) {
-        positions.splice(0, head);
+        pending = pending.slice(head);
         head = 0;
       }
       return lastRow === done ? last : undefined;
@@ -192,16 +201,31 @@ function readRows(cursor: Cursor<(string | null)[]>): Promise<{ rows: (string | 
 
 /** The SELECT of a read: the rows of the query or table in key order, past the position, with the position. */
 export function selectOf(read: PostgresRead): { text: string; values: readonly string[] } {
+  const { from, columns } = rowsOf(read);
+  const position = columns.map((column, index) => `(${column})::text AS ${POSITION[columns.length === 1 ? 1 : index]}`).join(', ');
+  return { text: `SELECT s.*, ${position} ${from} ORDER BY ${columns.join(', ')}`, values: read.after ?? [] };
+}
+
+/** `FROM (…) AS s WHERE …`: the rows a read selects, and the columns of its position. */
+function rowsOf(read: PostgresRead): { from: string; columns: string[] } {
   const base = read.table !== undefined ? `SELECT * FROM ${qualified(read.table)}` : (read.query ?? '').trim().replace(/;\s*$/, '');
   const key = `s.${ident(read.key)}`;
   const columns = read.cursor === undefined ? [key] : [`s.${ident(read.cursor)}`, key];
-  const position = columns.map((column, index) => `(${column})::text AS ${POSITION[columns.length === 1 ? 1 : index]}`).join(', ');
   const after = read.after === undefined ? '' : ` AND (${columns.join(', ')}) > (${columns.map((_, index) => `$${index + 1}`).join(', ')})`;
   const notNull = read.cursor === undefined ? '' : ` AND s.${ident(read.cursor)} IS NOT NULL`;
-  return {
-    text: `SELECT s.*, ${position} FROM (${base}) AS s WHERE TRUE${notNull}${after} ORDER BY ${columns.join(', ')}`,
-    values: read.after ?? [],
-  };
+  return { from: `FROM (${base}) AS s WHERE TRUE${notNull}${after}`, columns };
+}
+
+async function countRows(client: pg.Client, read: PostgresRead): Promise<{ rows: number; counted: boolean }> {
+  let rows: number;
+  try {
+    const result = await client.query<{ count: string }>(`SELECT count(*) AS count ${rowsOf(read).from}`, [...(read.after ?? [])]);
+    rows = Number(result.rows[0]?.count ?? 0);
+  } catch {
+    // the read itself reports what is wrong (a missing table or column, with its hint), right after
+    return { rows: 0, counted: false };
+  }
+  return { rows: Math.min(rows, Math.max(0, (read.limit ?? Number.POSITIVE_INFINITY) - (read.start ?? 0))), counted: true };
 }
 
 async function estimateRows(client: pg.Client, text: string, values: readonly string[]): Promise<number> {
