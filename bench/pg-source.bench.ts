@@ -6,7 +6,9 @@
  *   pnpm --filter @cioscale/bench run pg-source [rows]
  *
  * Needs the PostgreSQL of the machine on 127.0.0.1:5432 (trust auth, database `test`; `.ci/run` starts it).
- * The table is made in its own schema with generate_series and dropped at the end. The emulator runs as a
+ * The table is made in its own schema with generate_series and dropped at the end; it has the index a
+ * `--cursor updated_at` sync wants, on `(updated_at, id)` (without it the server sorts the table on disk
+ * before the first row, which COPY never does). The emulator runs as a
  * separate process (as Customer.io would be). COPY runs before and after the import (the ceiling is their
  * mean, both are printed). Prints rows/s of both, their ratio, the budget ceiling (100 req/s × the rows per
  * request this run's requests held: no importer can go faster at that budget), the import's share of it,
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
       signed_up timestamptz, tags text[], meta jsonb, updated_at timestamptz NOT NULL);
     INSERT INTO ${schema}.people SELECT g, 'u' || g || '@example.com', CASE WHEN g % 2 = 0 THEN 'pro' ELSE 'free' END, g % 40, g * 0.25,
       '2024-01-01 00:00:00+00'::timestamptz + g * interval '1 second', ARRAY['t' || (g % 5), 'all'],
-      jsonb_build_object('tier', g % 3, 'beta', g % 2 = 0), '2025-01-01 00:00:00+00' FROM generate_series(1, ${rows}) AS g;`);
+      jsonb_build_object('tier', g % 3, 'beta', g % 2 = 0), '2025-01-01 00:00:00+00' FROM generate_series(1, ${rows}) AS g;
+    CREATE INDEX ON ${schema}.people (updated_at, id);`);
   psql(`VACUUM ANALYZE ${schema}.people`);
   console.log(`table of ${rows.toLocaleString('en-US')} rows made in ${((Date.now() - made) / 1000).toFixed(1)} s`);
   const { url, child: emulator } = await startEmulator();
@@ -78,6 +81,14 @@ async function main(): Promise<void> {
     const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { delivered?: number; requests?: number; rateLimited?: number; peakRssMb?: number };
     if (code !== 0 || summary.delivered !== rows) throw new Error(`the import exited ${code}, delivered ${summary.delivered}: ${out}`);
 
+    // the source alone: the cursor read and the type mapping, then also the row mapper, nothing sent
+    const alone = (mode: 'read' | 'map'): { seconds: number; cpuSeconds: number; peakRssMb: number } => {
+      const result = spawnSync(process.execPath, [...tsx, 'bench/pg-source-read.ts', URL_, `${schema}.people`, mode], { cwd: root, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`pg-source-read failed: ${result.stderr}`);
+      return JSON.parse(result.stdout) as { seconds: number; cpuSeconds: number; peakRssMb: number };
+    };
+    const read = alone('read');
+    const mapped = alone('map');
     const copyAfter = copy();
     const copySeconds = (copyBefore + copyAfter) / 2;
     const copyRate = rows / copySeconds;
@@ -91,6 +102,9 @@ async function main(): Promise<void> {
     console.log(`COPY TO STDOUT → /dev/null: ${copyBefore.toFixed(2)} s before, ${copyAfter.toFixed(2)} s after; mean ${fmt(copyRate)} rows/s (the read ceiling)`);
     console.log(`budget ceiling: ${RATE} req/s × ${fmt(rowsPerRequest)} rows/request (480 KB each) = ${fmt(budgetRate)} rows/s = ${pct(budgetRate / copyRate)} of COPY`);
     console.log(`import → emulator at ${RATE} req/s: ${seconds.toFixed(1)} s (process start included), ${fmt(importRate)} rows/s, ${summary.requests} requests, ${summary.rateLimited} 429s, peak RSS ${summary.peakRssMb} MB`);
+    for (const [what, run] of [['read (cursor + type mapping)', read], ['read + row mapper', mapped]] as const) {
+      console.log(`the source alone, ${what}: ${run.seconds.toFixed(1)} s, ${fmt(rows / run.seconds)} rows/s, ${run.cpuSeconds.toFixed(1)} CPU s, peak RSS ${run.peakRssMb} MB`);
+    }
     console.log(`ratio import / COPY ceiling: ${pct(importRate / copyRate)}; import / budget ceiling: ${pct(importRate / budgetRate)}; ${load}`);
     console.log(
       `| ${rows.toLocaleString('en-US')} | ${fmt(importRate)} | ${fmt(copyRate)} | ${fmt(budgetRate)} (${pct(budgetRate / copyRate)} of COPY) | ${pct(importRate / copyRate)} | ${pct(importRate / budgetRate)} | ${summary.requests} · ${summary.rateLimited} | ${summary.peakRssMb} MB | ${load} |`,

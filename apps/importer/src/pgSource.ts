@@ -2,7 +2,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { CsvRow, CsvSource } from './csvSource.js';
 import { PostgresSourceError } from './errors.js';
-import { cellParser, REFUSED_TYPES } from './pgTypes.js';
+import { cellParser, REFUSED_TYPES, type CellParser } from './pgTypes.js';
 import { maskPostgresUrl, withoutPassword } from './pgUrl.js';
 
 /** What to read: a query or a table, in key order, past a position. */
@@ -40,9 +40,19 @@ export interface PostgresSource extends CsvSource {
   end(): Promise<void>;
 }
 
-/** Rows fetched per round trip: one chunk of the pipeline. */
-const FETCH_ROWS = 1000;
-const POSITION = ['cioscale_position_cursor', 'cioscale_position_key'];
+/** Rows of the first fetch, before the rows' size is known. */
+const FIRST_FETCH_ROWS = 1000;
+/**
+ * About how much row text one fetch brings; the later fetches are sized from the rows seen so far (~1,500
+ * rows of the benchmark's 9 columns, one row of a 200 KB document), so a fetch stays small whatever the
+ * rows' width. Bigger fetches measured no less CPU (fewer round trips, the same rows) and ~50 MB more peak
+ * RSS at 1 MB (docs/benchmarks.md). With one fetch read ahead, the source holds at most two beyond the
+ * pipeline's window.
+ */
+const FETCH_BYTES = 200_000;
+const MAX_FETCH_ROWS = 10_000;
+/** pg hands every value over as the server's text; `cellParser` maps it per column (see `source`). */
+const RAW_TEXT = { getTypeParser: () => (text: string) => text };
 
 /**
  * Streams a query's rows through a server-side cursor (pg-cursor: a portal read {@link FETCH_ROWS} at a
@@ -83,18 +93,19 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
     const { text, values } = selectOf(read);
     const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
     const expectedRows = read.table !== undefined ? await countRows(client, read) : { rows: await estimateRows(client, text, values), counted: false };
-    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
-    const first = await readRows(cursor).catch((error: unknown) => {
+    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: RAW_TEXT }));
+    const first = await readRows(cursor, FIRST_FETCH_ROWS).catch((error: unknown) => {
       const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
       const hint = missing === undefined ? '' : `; --key ${missing === read.cursor ? '--cursor ' : ''}names a column the query must select`;
       throw fail(`PostgreSQL refused the query${hint}`, error);
     });
-    const header = first.fields.slice(0, first.fields.length - (read.cursor === undefined ? 1 : 2)).map((field) => field.name);
-    for (const field of first.fields.slice(0, header.length)) {
+    const header = first.fields.map((field) => field.name);
+    for (const field of first.fields) {
       const refused = REFUSED_TYPES[field.dataTypeID];
       if (refused) throw new PostgresSourceError(`column "${field.name}": ${refused}`);
     }
-    return source(read, header, cursor, first.rows, { nullCursorRows, expectedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
+    const columns = { parsers: first.fields.map((field) => cellParser(field.dataTypeID)), position: positionColumns(read, header) };
+    return source(read, header, columns, cursor, first.rows, { nullCursorRows, expectedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
   } catch (error) {
     await close();
     if (error instanceof PostgresSourceError) throw error;
@@ -102,9 +113,23 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
   }
 }
 
+/**
+ * Where the position's columns are among the row's: the query orders by `s.<cursor>, s.<key>`, so both are
+ * columns of its rows, and their text as the server sends it (ISO, UTC) is the position — no second copy of
+ * them is selected.
+ */
+function positionColumns(read: PostgresRead, header: readonly string[]): number[] {
+  return (read.cursor === undefined ? [read.key] : [read.cursor, read.key]).map((name) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new PostgresSourceError(`column "${name}" (--key, --cursor) is not among the columns the query returns (${header.slice(0, 8).join(', ')})`);
+    return index;
+  });
+}
+
 function source(
   read: PostgresRead,
   header: readonly string[],
+  columns: { readonly parsers: readonly CellParser[]; readonly position: readonly number[] },
   cursor: Cursor<(string | null)[]>,
   firstRows: (string | null)[][],
   counts: { nullCursorRows: number; expectedRows: PostgresSource['expectedRows'] },
@@ -113,39 +138,52 @@ function source(
 ): PostgresSource {
   const limit = read.limit ?? Number.POSITIVE_INFINITY;
   const width = header.length;
-  const positionWidth = read.cursor === undefined ? 1 : 2;
-  // the position cells (JSON text, as the text parser gave them) of the rows read and not yet asked for, in
-  // row order, `positionWidth` per row from row `firstPending`: bounded by the read-ahead window. Parsed only
-  // when a checkpoint asks (a few times a second), not for every row.
-  let pending: string[] = [];
+  const { parsers, position } = columns;
+  const positionWidth = position.length;
+  // the position texts of the rows read and not yet asked for, in row order, `positionWidth` per row from
+  // row `firstPending`: bounded by the read-ahead window
+  let pending: (string | null)[] = [];
   let firstPending = (read.start ?? 0) + 1;
   let head = 0;
   let last: readonly string[] | undefined = read.after;
   let lastRow = read.start ?? 0;
   let stopped = false;
   let row = read.start ?? 0;
+  // the running size of the rows' text, to size the next fetch
+  let textBytes = 0;
+  let textRows = 0;
 
   const toChunk = (rows: (string | null)[][]): CsvRow[] => {
     const chunk: CsvRow[] = [];
     for (const values of rows) {
       if (row >= limit) break;
       row += 1;
-      for (let i = width; i < width + positionWidth; i++) pending.push(values[i] as string);
+      for (const index of position) pending.push(values[index] ?? null);
       // the row's own array becomes its cells: NULL arrives as null, an empty cell, which leaves the
-      // attribute out; the position columns are cut off
-      values.length = width;
-      for (let i = 0; i < width; i++) if (values[i] === null) values[i] = '';
+      // attribute out; every other value becomes its JSON cell by its column's type
+      for (let i = 0; i < width; i++) {
+        const text = values[i];
+        if (text === null || text === undefined) values[i] = '';
+        else {
+          textBytes += text.length;
+          values[i] = (parsers[i] as CellParser)(text);
+        }
+      }
       chunk.push({ row, cells: values as string[] });
     }
+    textRows += chunk.length;
     return chunk;
   };
+  const nextFetch = (): number => (textRows === 0 ? FIRST_FETCH_ROWS : Math.max(1, Math.min(MAX_FETCH_ROWS, Math.floor((FETCH_BYTES * textRows) / Math.max(1, textBytes)))));
 
   async function* chunks(): AsyncGenerator<CsvRow[]> {
     try {
       let rows = firstRows;
+      let fetchRows = FIRST_FETCH_ROWS;
       while (!stopped && rows.length > 0 && row < limit) {
-        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more
-        const more = rows.length < FETCH_ROWS ? undefined : readRows(cursor);
+        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more (a short
+        // fetch was the last one); it is sized from the rows seen so far
+        const more = rows.length < fetchRows ? undefined : readRows(cursor, (fetchRows = nextFetch()));
         more?.catch(() => undefined);
         yield toChunk(rows);
         if (more === undefined || stopped || row >= limit) return;
@@ -177,7 +215,7 @@ function source(
       const upTo = Math.min(done, firstPending + (pending.length - head) / positionWidth - 1);
       if (upTo > lastRow) {
         const at = head + (upTo - firstPending) * positionWidth;
-        last = pending.slice(at, at + positionWidth).map((cell) => JSON.parse(cell) as string);
+        last = pending.slice(at, at + positionWidth) as string[];
         lastRow = upTo;
         head = at + positionWidth;
         firstPending = upTo + 1;
@@ -193,17 +231,16 @@ function source(
   };
 }
 
-function readRows(cursor: Cursor<(string | null)[]>): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {
+function readRows(cursor: Cursor<(string | null)[]>, count: number): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {
   return new Promise((resolve, reject) => {
-    cursor.read(FETCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
+    cursor.read(count, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
   });
 }
 
 /** The SELECT of a read: the rows of the query or table in key order, past the position, with the position. */
 export function selectOf(read: PostgresRead): { text: string; values: readonly string[] } {
   const { from, columns } = rowsOf(read);
-  const position = columns.map((column, index) => `(${column})::text AS ${POSITION[columns.length === 1 ? 1 : index]}`).join(', ');
-  return { text: `SELECT s.*, ${position} ${from} ORDER BY ${columns.join(', ')}`, values: read.after ?? [] };
+  return { text: `SELECT s.* ${from} ORDER BY ${columns.join(', ')}`, values: read.after ?? [] };
 }
 
 /** `FROM (…) AS s WHERE …`: the rows a read selects, and the columns of its position. */
