@@ -9,15 +9,16 @@
  * The table is made in its own schema with generate_series and dropped at the end; it has the index a
  * `--cursor updated_at` sync wants, on `(updated_at, id)` (without it the server sorts the table on disk
  * before the first row, which COPY never does). The emulator runs as a
- * separate process (as Customer.io would be). COPY runs before and after the import (the ceiling is their
+ * separate process (as Customer.io would be). The importer is the built bin (`apps/importer/dist/cli.js`, built
+ * first with turbo, as in importer-targets.bench.ts); `BENCH_BUILT=0` runs its sources through tsx. COPY runs before and after the import (the ceiling is their
  * mean, both are printed). Prints rows/s of both, their ratio, the budget ceiling (100 req/s × the rows per
  * request this run's requests held: no importer can go faster at that budget), the import's share of it,
  * the importer's peak RSS and the 1-minute load average at the start and at the end, as a row for
  * docs/benchmarks.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,9 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const rows = Number(process.argv[2] ?? 1_000_000);
 const tsx = ['--conditions=source', '--import', 'tsx'];
+// the built bin is what users run (and tsx's loader thread alone adds ~30 MB of RSS); BENCH_BUILT=0 runs the sources
+const built = process.env['BENCH_BUILT'] !== '0';
+const importerEntry = built ? ['apps/importer/dist/cli.js'] : [...tsx, 'apps/importer/src/cli.ts'];
 const URL_ = 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `cioscale_bench_${process.pid}`;
 /** The emulator's budget, req/s: Customer.io's default. */
@@ -46,6 +50,7 @@ async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 async function main(): Promise<void> {
+  if (built) execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@cioscale/importer...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
   const made = Date.now();
   psql(`CREATE SCHEMA ${schema};
     CREATE TABLE ${schema}.people (id bigint PRIMARY KEY, email text NOT NULL, plan text, seats integer, score numeric(12,2),
@@ -69,16 +74,20 @@ async function main(): Promise<void> {
     const copyBefore = copy();
 
     const started = performance.now();
+    // GNU time, when the machine has it, gives the importer's CPU seconds: a figure a loaded machine distorts less
+    const cpuFile = join(state, 'cpu.txt');
+    const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile, process.execPath] : [process.execPath];
     const importer = spawn(
-      process.execPath,
-      [...tsx, 'apps/importer/src/cli.ts', URL_, '--table', `${schema}.people`, '--cursor', 'updated_at', '--state-dir', state, '--json', '--progress', 'none'],
+      timed[0]!,
+      [...timed.slice(1), ...importerEntry, URL_, '--table', `${schema}.people`, '--cursor', 'updated_at', '--state-dir', state, '--json', '--progress', 'none'],
       { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CUSTOMERIO_SITE_ID: 'bench', CUSTOMERIO_TRACK_API_KEY: 'bench-key', CIO_TRACK_URL: url } },
     );
     let out = '';
     importer.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const [code] = (await once(importer, 'close')) as [number | null];
     const seconds = (performance.now() - started) / 1000;
-    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { delivered?: number; requests?: number; rateLimited?: number; peakRssMb?: number };
+    const cpuSeconds = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : Number.NaN;
+    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { delivered?: number; requests?: number; rateLimited?: number; peakRssMb?: number; durationMs?: number };
     if (code !== 0 || summary.delivered !== rows) throw new Error(`the import exited ${code}, delivered ${summary.delivered}: ${out}`);
 
     // the source alone: the cursor read and the type mapping, then also the row mapper, nothing sent
@@ -101,7 +110,8 @@ async function main(): Promise<void> {
     const load = `load ${loadAtStart.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`;
     console.log(`COPY TO STDOUT → /dev/null: ${copyBefore.toFixed(2)} s before, ${copyAfter.toFixed(2)} s after; mean ${fmt(copyRate)} rows/s (the read ceiling)`);
     console.log(`budget ceiling: ${RATE} req/s × ${fmt(rowsPerRequest)} rows/request (480 KB each) = ${fmt(budgetRate)} rows/s = ${pct(budgetRate / copyRate)} of COPY`);
-    console.log(`import → emulator at ${RATE} req/s: ${seconds.toFixed(1)} s (process start included), ${fmt(importRate)} rows/s, ${summary.requests} requests, ${summary.rateLimited} 429s, peak RSS ${summary.peakRssMb} MB`);
+    const runRate = rows / ((summary.durationMs ?? Number.NaN) / 1000);
+    console.log(`import → emulator at ${RATE} req/s: ${seconds.toFixed(1)} s (process start included), ${fmt(importRate)} rows/s (${fmt(runRate)} rows/s over the run's own ${((summary.durationMs ?? 0) / 1000).toFixed(1)} s), ${summary.requests} requests, ${summary.rateLimited} 429s, ${cpuSeconds.toFixed(1)} CPU s (${((cpuSeconds / rows) * 1e6).toFixed(1)} µs a row), peak RSS ${summary.peakRssMb} MB`);
     for (const [what, run] of [['read (cursor + type mapping)', read], ['read + row mapper', mapped]] as const) {
       console.log(`the source alone, ${what}: ${run.seconds.toFixed(1)} s, ${fmt(rows / run.seconds)} rows/s, ${run.cpuSeconds.toFixed(1)} CPU s, peak RSS ${run.peakRssMb} MB`);
     }
