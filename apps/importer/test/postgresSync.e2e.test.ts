@@ -56,10 +56,20 @@ describe('sync command against the real PostgreSQL', () => {
     expect(result.stdout + result.stderr).not.toContain(PG_PASSWORD);
   }, 120_000);
 
-  it('sync without --cursor or --diff: exit 2, naming both', async () => {
-    const result = await runCli(['sync', PG_URL, '--table', 'people', '--every', '15m', '--progress', 'none'], envFor(await emulator()));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('cioscale-import: sync must be given --cursor <column>');
-    expect(result.stdout + result.stderr).not.toContain(PG_PASSWORD);
-  });
+  it('sync without --cursor or --diff: exit 2, naming both; a --query says its row total is an estimate', async () => {
+    const db = await schema();
+    await db.sql(`CREATE TABLE ${db.name}.people (id integer PRIMARY KEY, email text NOT NULL)`);
+    await db.sql(`INSERT INTO ${db.name}.people SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 30) AS g`);
+    const cio = await emulator();
+    const [refused, query] = await Promise.all([
+      runCli(['sync', PG_URL, '--table', `${db.name}.people`, '--every', '15m', '--progress', 'none'], envFor(cio)),
+      runCli(['sync', PG_URL, '--query', `SELECT * FROM ${db.name}.people`, '--diff', '--dry-run', '--progress', 'none'], envFor(cio)),
+    ]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('cioscale-import: sync must be given --cursor <column>');
+    expect(query.code).toBe(0);
+    expect(query.stdout).toMatch(/PostgreSQL: about [\d,]+ rows to read \(the planner's estimate for a --query/);
+    expect(query.stdout).toContain('rows 30 · valid 30');
+    for (const result of [refused, query]) expect(result.stdout + result.stderr).not.toContain(PG_PASSWORD);
+  }, 60_000);
 });
