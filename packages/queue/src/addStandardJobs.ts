@@ -1,0 +1,60 @@
+/**
+ * Adds many plain jobs to a BullMQ queue in one pipeline with BullMQ's own `addStandardJob` script — the
+ * script `Queue.addBulk` runs for a job without delay, priority or parent — given the same arguments, so the
+ * jobs in Redis are the ones `addBulk` writes (the test compares them hash field by hash field) and a worker,
+ * dedupe by job id, events and counts see no difference.
+ *
+ * What it leaves out is `addBulk`'s per-job bookkeeping, measured as the gateway's largest cost after the
+ * socket writes (docs/benchmarks.md, issue 15): a `Job` object per job (with its own `Scripts`), its
+ * `asJSON` (three more `JSON.stringify` calls), the options' validation and re-encoding. The producer's jobs
+ * all share one set of options, so they are encoded and checked once, and the data arrives already
+ * serialised. Pinned to the BullMQ version in package.json: the script's arguments are BullMQ's, the same
+ * ones `Scripts.addJob` passes.
+ */
+import { Job, type JobsOptions, type Queue } from 'bullmq';
+import { Packr } from 'msgpackr';
+
+// BullMQ's own encoder settings (classes/scripts.js): the script unpacks these with cmsgpack
+const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
+
+/** One job: its id (never generated here), name and data as JSON. */
+export interface StandardJob {
+  readonly id: string;
+  readonly name: string;
+  readonly json: string;
+}
+
+/** The options every job of a producer gets: what `addStandardJob` takes (no delay, priority, parent, repeat, deduplication). */
+export type StandardJobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
+
+/** Encodes `options` as BullMQ stores them; call once per producer. */
+export function encodeJobOptions(options: StandardJobOptions): (id: string) => Buffer {
+  // the key order of `Job`'s constructor (attempts first), then the id, as `addBulk` merges them
+  const base = { attempts: options.attempts ?? 0, backoff: options.backoff, removeOnComplete: options.removeOnComplete, removeOnFail: options.removeOnFail };
+  return (id) => packer.pack(Job.optsAsJSON({ ...base, jobId: id }));
+}
+
+/**
+ * Adds `jobs` to `queue` in one round trip; resolves once Redis holds every one, rejects with the first
+ * error (a job whose id is already in the queue is not an error: BullMQ's script keeps the first, as
+ * `addBulk` does).
+ */
+export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[], encodedOptions: (id: string) => Buffer): Promise<void> {
+  const client = await queue.client;
+  const keys = queue.keys;
+  const scriptKeys = [keys.wait, keys.paused, keys.meta, keys.id, keys.completed, keys.delayed, keys.active, keys.events, keys.marker];
+  const timestamp = Date.now();
+  const pipeline = client.pipeline();
+  for (const job of jobs) {
+    // Scripts.addJob's arguments: prefix, custom id, name, timestamp, parent key, parent dependencies key,
+    // parent, repeat job key, deduplication key
+    const args = packer.pack([keys[''], job.id, job.name, timestamp, null, null, undefined, undefined, null]);
+    void queue.scripts.execCommand(pipeline, 'addStandardJob', [...scriptKeys, args, job.json, encodedOptions(job.id)]);
+  }
+  const results = (await pipeline.exec()) ?? [];
+  for (const [error, result] of results) {
+    if (error) throw error;
+    // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
+    if (typeof result === 'number' && result < 0) throw new Error(`BullMQ addStandardJob answered ${result}`);
+  }
+}
