@@ -4,11 +4,11 @@
  * jobs in Redis are the ones `addBulk` writes (the test compares them hash field by hash field) and a worker,
  * dedupe by job id, events and counts see no difference.
  *
- * What it leaves out is `addBulk`'s per-job bookkeeping, measured as the gateway's largest cost after the
- * socket writes (docs/benchmarks.md, issue 15): a `Job` object per job (with its own `Scripts`), its
- * `asJSON` (three more `JSON.stringify` calls), the options' validation and re-encoding. The producer's jobs
- * all share one set of options, so they are encoded and checked once, and the data arrives already
- * serialised. Pinned to the BullMQ version in package.json: the script's arguments are BullMQ's, the same
+ * What it leaves out is `addBulk`'s per-job and per-call bookkeeping, measured as the gateway's largest cost
+ * after the socket writes (docs/benchmarks.md, issue 15): a `Job` object per job (with its own `Scripts`),
+ * its `asJSON` (three more `JSON.stringify` calls), the options' validation and re-encoding, and an ioredis
+ * Pipeline per call. The producer's jobs all share one set of options, so they are checked once, and the
+ * data arrives already serialised. Pinned to the BullMQ version in package.json: the script's arguments are BullMQ's, the same
  * ones `Scripts.addJob` passes.
  */
 import { Job, type JobsOptions, type Queue } from 'bullmq';
@@ -44,17 +44,39 @@ export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[]
   const keys = queue.keys;
   const scriptKeys = [keys.wait, keys.paused, keys.meta, keys.id, keys.completed, keys.delayed, keys.active, keys.events, keys.marker];
   const timestamp = Date.now();
-  const pipeline = client.pipeline();
-  for (const job of jobs) {
-    // Scripts.addJob's arguments: prefix, custom id, name, timestamp, parent key, parent dependencies key,
-    // parent, repeat job key, deduplication key
-    const args = packer.pack([keys[''], job.id, job.name, timestamp, null, null, undefined, undefined, null]);
-    void queue.scripts.execCommand(pipeline, 'addStandardJob', [...scriptKeys, args, job.json, encodedOptions(job.id)]);
+  // Scripts.addJob's arguments: prefix, custom id, name, timestamp, parent key, parent dependencies key, parent,
+  // repeat job key, deduplication key
+  const argsOf = (job: StandardJob) => [...scriptKeys, packer.pack([keys[''], job.id, job.name, timestamp, null, null, undefined, undefined, null]), job.json, encodedOptions(job.id)];
+  const socket = socketOf(client);
+  let results: unknown[];
+  if (socket) {
+    // one socket write for all the commands, as a pipeline would make, without an ioredis Pipeline: building one
+    // copies every script BullMQ defines onto it, measured at ~5 % of the gateway's CPU (docs/benchmarks.md)
+    socket.cork();
+    let replies: Promise<unknown>[];
+    try {
+      replies = jobs.map((job) => queue.scripts.execCommand(client, 'addStandardJob', argsOf(job)) as Promise<unknown>);
+    } finally {
+      socket.uncork();
+    }
+    results = await Promise.all(replies);
+  } else {
+    // a cluster client has a socket per node: a pipeline routes the commands (all keys share the queue's hash tag)
+    const pipeline = client.pipeline();
+    for (const job of jobs) void queue.scripts.execCommand(pipeline, 'addStandardJob', argsOf(job));
+    results = ((await pipeline.exec()) ?? []).map(([error, result]) => {
+      if (error) throw error;
+      return result;
+    });
   }
-  const results = (await pipeline.exec()) ?? [];
-  for (const [error, result] of results) {
-    if (error) throw error;
-    // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
-    if (typeof result === 'number' && result < 0) throw new Error(`BullMQ addStandardJob answered ${result}`);
-  }
+  // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
+  for (const result of results) if (typeof result === 'number' && result < 0) throw new Error(`BullMQ addStandardJob answered ${result}`);
+}
+
+/** The socket of a single-node ioredis client that is ready to write; undefined for a cluster or while (re)connecting. */
+function socketOf(client: Awaited<Queue['client']>): { cork(): void; uncork(): void } | undefined {
+  const candidate = client as unknown as { isCluster?: boolean; status?: string; stream?: { cork?: unknown; uncork?: unknown; writable?: boolean } };
+  if (candidate.isCluster || candidate.status !== 'ready') return undefined;
+  const stream = candidate.stream;
+  return stream && stream.writable && typeof stream.cork === 'function' && typeof stream.uncork === 'function' ? (stream as { cork(): void; uncork(): void }) : undefined;
 }

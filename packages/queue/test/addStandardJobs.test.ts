@@ -31,9 +31,9 @@ describe('addStandardJobs', () => {
     const withoutTime = ({ timestamp, ...rest }: Record<string, string>) => ({ ...rest, timestamp: typeof timestamp });
     expect(withoutTime(leanHash)).toEqual(withoutTime(referenceHash));
     expect(JSON.parse(leanHash['opts'] ?? '')).toEqual({ attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 60, count: 10 }, removeOnFail: { age: 604_800, count: 10_000 }, jobId: data.id });
-    expect(await ctx.redis.lrange(lean.keys.wait, 0, -1)).toEqual(await ctx.redis.lrange(reference.keys.wait, 0, -1));
-    expect(await ctx.redis.get(lean.keys.id)).toBe(await ctx.redis.get(reference.keys.id));
-    const events = async (queue: Queue) => (await ctx.redis.xrange(queue.keys.events, '-', '+')).map(([, fields]) => fields);
+    expect(await ctx.redis.lrange(lean.toKey('wait'), 0, -1)).toEqual(await ctx.redis.lrange(reference.toKey('wait'), 0, -1));
+    expect(await ctx.redis.get(lean.toKey('id'))).toBe(await ctx.redis.get(reference.toKey('id')));
+    const events = async (queue: Queue) => (await ctx.redis.xrange(queue.toKey('events'), '-', '+')).map(([, fields]) => fields);
     expect(await events(lean)).toEqual(await events(reference));
     const job = await lean.getJob(data.id);
     expect(job?.data).toEqual(data);
@@ -58,7 +58,7 @@ describe('addStandardJobs', () => {
     const { client, lean } = queues();
     await lean.waitUntilReady();
     // a string where the script expects the id counter: Redis answers the INCR with an error
-    await ctx.redis.set(lean.keys.id, 'not a number');
+    await ctx.redis.set(lean.toKey('id'), 'not a number');
     await expect(addStandardJobs(lean, [{ id: 'a', name: 'event', json: '{}' }], encodeJobOptions(options))).rejects.toThrow(/not an integer/);
     await lean.close();
     await client.quit();
