@@ -64,9 +64,9 @@ export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[]
     // a cluster client has a socket per node: a pipeline routes the commands (all keys share the queue's hash tag)
     const pipeline = client.pipeline();
     for (const job of jobs) void queue.scripts.execCommand(pipeline, 'addStandardJob', argsOf(job));
-    results = ((await pipeline.exec()) ?? []).map(([error, result]) => {
+    results = ((await pipeline.exec()) ?? []).map(([error, result]): unknown => {
       if (error) throw error;
-      return result;
+      return result as unknown;
     });
   }
   // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
