@@ -1,15 +1,15 @@
 /**
- * Adds many plain jobs to a BullMQ queue in one pipeline with BullMQ's own `addStandardJob` script — the
- * script `Queue.addBulk` runs for a job without delay, priority or parent — given the same arguments, so the
- * jobs in Redis are the ones `addBulk` writes (the test compares them hash field by hash field) and a worker,
- * dedupe by job id, events and counts see no difference.
+ * Adds many plain jobs to a BullMQ queue with BullMQ's own `addStandardJob` script — the script `Queue.addBulk`
+ * runs for a job without delay, priority or parent — given the same arguments, all in one socket write. The
+ * jobs in Redis are the ones `addBulk` writes (test/addStandardJobs.test.ts compares them field by field, so a
+ * BullMQ upgrade that changes the script's arguments fails there), and a worker, dedupe by job id, events and
+ * counts see no difference.
  *
  * What it leaves out is `addBulk`'s per-job and per-call bookkeeping, measured as the gateway's largest cost
  * after the socket writes (docs/benchmarks.md, issue 15): a `Job` object per job (with its own `Scripts`),
  * its `asJSON` (three more `JSON.stringify` calls), the options' validation and re-encoding, and an ioredis
- * Pipeline per call. The producer's jobs all share one set of options, so they are checked once, and the
- * data arrives already serialised. Pinned to the BullMQ version in package.json: the script's arguments are BullMQ's, the same
- * ones `Scripts.addJob` passes.
+ * Pipeline per call. The producer's jobs all share one set of options, and the data arrives already
+ * serialised. `addBulk`'s id checks (not an integer, no `:`) are kept: an event's id can be the caller's own.
  */
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import { Packr } from 'msgpackr';
@@ -47,6 +47,8 @@ export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[]
   // Scripts.addJob's arguments: prefix, custom id, name, timestamp, parent key, parent dependencies key, parent,
   // repeat job key, deduplication key
   const argsOf = (job: StandardJob) => [...scriptKeys, packer.pack([keys[''], job.id, job.name, timestamp, null, null, undefined, undefined, null]), job.json, encodedOptions(job.id)];
+  // before anything is written, as addBulk checks (Job.validateOptions) before its pipeline goes
+  for (const job of jobs) checkJobId(job.id);
   const socket = socketOf(client);
   let results: unknown[];
   if (socket) {
@@ -71,6 +73,13 @@ export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[]
   }
   // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
   for (const result of results) if (typeof result === 'number' && result < 0) throw new Error(`BullMQ addStandardJob answered ${result}`);
+}
+
+/** BullMQ's rules for a custom job id, with its messages: not an integer (its own ids are), no `:` (it splits keys on it). */
+function checkJobId(id: string): void {
+  if (`${parseInt(id, 10)}` === id) throw new Error('Custom Id cannot be integers');
+  // three parts are a legacy repeatable job's id, which BullMQ still accepts
+  if (id.includes(':') && id.split(':').length !== 3) throw new Error('Custom Id cannot contain :');
 }
 
 /** The socket of a single-node ioredis client that is ready to write; undefined for a cluster or while (re)connecting. */

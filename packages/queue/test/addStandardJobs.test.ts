@@ -54,6 +54,16 @@ describe('addStandardJobs', () => {
     await client.quit();
   });
 
+  it("refuses the ids addBulk refuses, before writing any job of the batch", async () => {
+    const { client, lean } = queues();
+    const encoded = encodeJobOptions(options);
+    await expect(addStandardJobs(lean, [{ id: 'fine', name: 'event', json: '{}' }, { id: '123', name: 'event', json: '{}' }], encoded)).rejects.toThrow('Custom Id cannot be integers');
+    await expect(addStandardJobs(lean, [{ id: 'a:b', name: 'event', json: '{}' }], encoded)).rejects.toThrow('Custom Id cannot contain :');
+    expect(await lean.getWaitingCount()).toBe(0);
+    await lean.close();
+    await client.quit();
+  });
+
   it('rejects when Redis refuses the write', async () => {
     const { client, lean } = queues();
     await lean.waitUntilReady();
