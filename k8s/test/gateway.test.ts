@@ -2,10 +2,7 @@
  * The gateway's manifests (k8s/gateway) against the gateway as its own source defines it: the env it
  * reads, the port and probes it serves, the metric its HPA scales on — the same checks as the worker's.
  */
-import { BacklogWatch } from '@cioscale/gateway/src/backlog.ts';
-import { readGatewayConfig, type GatewayConfig } from '@cioscale/gateway/src/config.ts';
-import { GatewayMetrics } from '@cioscale/gateway/src/gatewayMetrics.ts';
-import { createGatewayServer, listen } from '@cioscale/gateway/src/gatewayServer.ts';
+import { BacklogWatch, readGatewayConfig, type GatewayConfig, GatewayMetrics, createGatewayServer, listen } from '@cioscale/gateway';
 import type { QueueShards } from '@cioscale/queue';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
