@@ -10,7 +10,7 @@ export { shardOf } from './shardOf.js';
 
 // Producing.
 export { createProducer, type EnqueueRequest, type Producer, type ProducerOptions } from './producer.js';
-export { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+export { bullJobOptions, jobIdOf, type OperationJobData, type OperationJobOptions } from './jobData.js';
 export { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
 
 // The fleet-wide budget.

@@ -4,7 +4,7 @@ import { createRedisClient, type RedisClient, type RedisTarget } from './connect
 import { ConfigurationError } from '@cioscale/core';
 import { QueueUnavailableError } from './errors.js';
 import { addStandardJobs, encodeJobOptions, type StandardJob } from './addStandardJobs.js';
-import { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+import { bullJobOptions, jobIdOf, type OperationJobData, type OperationJobOptions } from './jobData.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation, type QueueLocation } from './keys.js';
 import { shardOf } from './shardOf.js';
 import { within } from './within.js';
@@ -136,7 +136,7 @@ export function createProducer(options: ProducerOptions): Producer {
     const prepared = items.map((item) => prepare(item, now));
     const byQueue = new Map<Queue<OperationJobData>, StandardJob[]>();
     for (const { queue, data } of prepared) {
-      const job: StandardJob = { id: data.id, name: data.operation.action, json: JSON.stringify(data) };
+      const job: StandardJob = { id: jobIdOf(data.id), name: data.operation.action, json: JSON.stringify(data) };
       const list = byQueue.get(queue);
       if (list) list.push(job);
       else byQueue.set(queue, [job]);
