@@ -64,7 +64,7 @@ export function envFor(emulator: EmulatorHandle, apiKey = SECRET_KEY): NodeJS.Pr
 /** The environment without any Customer.io variable of the machine running the tests. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION', 'CIO_TRACK_URL', 'CIO_RATE_LIMIT']) delete env[name];
+  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION', 'CIO_TRACK_URL', 'CIO_RATE_LIMIT', 'CIO_API', 'CUSTOMERIO_PIPELINES_WRITE_KEY', 'CIO_PIPELINES_URL']) delete env[name];
   return env;
 }
 

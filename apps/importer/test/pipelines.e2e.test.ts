@@ -15,9 +15,7 @@ const WRITE_KEY = 'wk-TOPSECRET-pipelines-importer-77e1';
 
 /** The CLI's environment for the emulator's Pipelines port: no Track variable at all. */
 function pipelinesEnv(emulator: EmulatorHandle, writeKey = WRITE_KEY, api: 'env' | 'flag' = 'flag'): NodeJS.ProcessEnv {
-  const env = cleanEnv();
-  for (const name of ['CIO_API', 'CUSTOMERIO_PIPELINES_WRITE_KEY', 'CIO_PIPELINES_URL']) delete env[name];
-  return { ...env, CUSTOMERIO_PIPELINES_WRITE_KEY: writeKey, CIO_PIPELINES_URL: emulator.pipelinesUrl, ...(api === 'env' && { CIO_API: 'pipelines' }) };
+  return { ...cleanEnv(), CUSTOMERIO_PIPELINES_WRITE_KEY: writeKey, CIO_PIPELINES_URL: emulator.pipelinesUrl, ...(api === 'env' && { CIO_API: 'pipelines' }) };
 }
 
 /** Resolves once the checkpoint file says some rows, but not all, are done. */
