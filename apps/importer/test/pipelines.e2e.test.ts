@@ -92,7 +92,7 @@ describe('cioscale-import --api pipelines (CLI against the emulator\'s Pipelines
     const result = await runCli([file, '--api', 'pipelines', '--json', '--state-dir', join(folder, 'state'), '--failed', failedPath], pipelinesEnv(cio));
     expect(result.code, result.stderr).toBe(1);
     expect(result.json).toMatchObject({ rows: 120, delivered: 119, rejected: 1, failed: 0 });
-    const rows = parse(readFileSync(failedPath)) as string[][];
+    const rows: string[][] = parse(readFileSync(failedPath));
     expect(rows).toHaveLength(2);
     expect(rows[1]).toEqual([' ', 'bad', expect.stringMatching(/^customerio: invalid: .*userId/)]);
     expect(cio.stats().sizes.people).toBe(119);
@@ -142,7 +142,7 @@ describe('cioscale-import --api pipelines (CLI against the emulator\'s Pipelines
     const result = await runCli([file, '--api', 'pipelines', '--json', '--state-dir', join(folder, 'state'), '--failed', failedPath], pipelinesEnv(cio));
     expect(result.code, result.stderr).toBe(1);
     expect(result.json).toMatchObject({ rows: 600, delivered: 599, rejected: 1 });
-    const rows = parse(readFileSync(failedPath), { relax_column_count: true }) as string[][];
+    const rows: string[][] = parse(readFileSync(failedPath), { relax_column_count: true });
     expect(rows).toHaveLength(2);
     expect(rows[1]?.[0]).toBe('huge');
     expect(rows[1]?.at(-1)).toMatch(/^local: /);
