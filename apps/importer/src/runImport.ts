@@ -90,11 +90,13 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     if (input === 'complete') return summary('complete');
     opened = input;
     const { csv, identity } = input;
-    if (options.dryRun) reporter.notice('dry run: rows are mapped and validated; nothing is sent');
+    if (options.dryRun) reporter.notice(`dry run (${apiName(options.target)}): rows are mapped and validated; nothing is sent`);
     else {
       if (options.target.kind === 'embedded') reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
       target = await openTarget(options.target, options);
       targetName = target.name;
+      // the one line that says which API and host this run writes to; keys are masked by the sink
+      reporter.notice(`sending to ${target.emulator ? 'the embedded emulator: ' : ''}${target.transport.description}`);
       if (options.sharedBudget) {
         shared = await openSharedBudget(options.sharedBudget, { file: options.file, rate: options.rate, startedAt });
         metrics = new PipelineMetrics(undefined, shared.tokenSource);
@@ -136,6 +138,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       ledger: book,
       concurrency: options.concurrency,
       maxOperations: options.batchSize,
+      ...(target && { maxBytes: target.transport.batchMaxBytes }),
       delivery: target && {
         transport: target.transport.send,
         tokenSource: shared?.tokenSource ?? bucket,
@@ -231,6 +234,12 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     await shared?.close();
     await target?.close();
   }
+}
+
+/** `Track API` or `Data Pipelines API`, for lines that name the run's API before a transport exists. */
+function apiName(target: ImportOptions['target']): string {
+  const api = target.kind === 'embedded' ? target.api : target.sink.api;
+  return api === 'pipelines' ? 'Data Pipelines API, --api pipelines' : 'Track API';
 }
 
 function loadDiff(path: string, target: string, reporter: ProgressReporter): DiffStore {
