@@ -6,7 +6,7 @@
  */
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { freshNamespace, startRedis, waitFor, type TestRedis } from '@cioscale/test-support';
-import { spawnWorker, type SpawnedWorker } from '@cioscale/worker/test/support/spawnWorker.ts';
+import { spawnWorker, type SpawnedWorker } from '@cioscale/worker/testing';
 import { TrackClient } from 'customerio-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from './support/spawnGateway.js';
