@@ -8,18 +8,26 @@
  * of the ceiling, p99 ≤ 20 ms at half the accepted rate. The gateway's Redis is a redis-server of its own
  * with AOF on (`appendfsync everysec`), no worker draining it.
  *
- *   pnpm --filter @cioscale/bench run gateway [seconds per run, default 8] [connections, default 32]
+ *   pnpm --filter @cioscale/bench run gateway [seconds per run, default 8] [connections, default 32] [rounds, default 1]
+ *
+ * Rounds interleave the targets (ceiling, gateway, …, ceiling, gateway, …) and report each one's median, so a
+ * change in the machine's load hits every target alike. Environment:
+ * - `GATEWAY_BENCH_BEFORE=/work/main`: also runs the gateway of that checkout (its own sources and packages)
+ *   as "gateway before", against the same kind of Redis, for a before/after in one run.
+ * - `GATEWAY_BENCH_CPU_PROF=<dir>`: the gateways run with `node --cpu-prof` into that directory (written when
+ *   they exit at the end of the run; one file per thread, the largest is the main thread's, the pid is in
+ *   the name and in the table's target line).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { startEmulator } from '@cioscale/emulator';
-import { freePort, freshNamespace, waitForPing } from '@cioscale/test-support';
+import { freshNamespace } from '@cioscale/test-support';
+import { cpuMs, redisServer } from './benchRedis.js';
 
 const SITE = { siteId: 'bench', apiKey: 'bench-key' };
 const HEADERS = { authorization: `Basic ${Buffer.from(`${SITE.siteId}:${SITE.apiKey}`).toString('base64')}`, 'content-type': 'application/json' };
@@ -55,38 +63,17 @@ interface Target {
   readonly helpers?: readonly { readonly name: string; readonly pid: number }[];
 }
 
-/** CPU time a process has used so far (user + system), ms, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux)
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-
-/** A redis-server of the benchmark's own with AOF on (everysec), so its CPU can be read. */
-async function redisServer(): Promise<{ url: string; pid: number; close: () => void }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'cio-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--maxmemory-policy', 'noeviction', '--appendonly', 'yes', '--appendfsync', 'everysec'], { stdio: 'ignore' });
-  await waitForPing(port);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    pid: child.pid!,
-    close: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 async function forked(name: string, flag: string): Promise<Target> {
   const child = fork(fileURLToPath(import.meta.url), [flag], { execArgv: ['--conditions=source', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const [message] = (await once(child, 'message')) as [{ url: string }];
   return { name, url: message.url, child };
 }
 
-async function gateway(redisUrl: string, redisPid: number): Promise<Target> {
+async function gateway(name: string, main: string, redisUrl: string, redisPid: number): Promise<Target> {
+  const profile = process.env['GATEWAY_BENCH_CPU_PROF'];
   const env = { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl, CIO_QUEUE_NAMESPACE: freshNamespace(), CUSTOMERIO_SITE_ID: SITE.siteId, CUSTOMERIO_TRACK_API_KEY: SITE.apiKey, PORT: '0', GATEWAY_MAX_BACKLOG: '100000000' };
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', gatewayMain], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const execArgv = ['--conditions=source', '--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
+  const child = spawn(process.execPath, [...execArgv, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -97,7 +84,7 @@ async function gateway(redisUrl: string, redisPid: number): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`gateway exited with ${code}: ${text}`)));
   });
   child.stdout?.resume();
-  return { name: 'gateway', url: `http://127.0.0.1:${port}`, child, helpers: [{ name: 'redis-server', pid: redisPid }] };
+  return { name, url: `http://127.0.0.1:${port}`, child, helpers: [{ name: 'redis-server', pid: redisPid }] };
 }
 
 interface Measured {
@@ -130,44 +117,64 @@ async function load(target: Target, seconds: number, connections: number, overal
   return { accepted, refused: result.non2xx + result.errors + result.timeouts, perSecond: accepted / seconds, p50: result.latency.p50, p99: result.latency.p99, load: loadavg().map((value) => value.toFixed(2)).join(' '), cpuPerThousand };
 }
 
+/** The run with the median rate among the rounds (the upper one of two); its p99 and CPU stand with it. */
+function median(runs: readonly Measured[]): Measured {
+  return [...runs].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(runs.length / 2)] as Measured;
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
   const connections = Number(process.argv[3] ?? 32);
+  const rounds = Number(process.argv[4] ?? 1);
+  const before = process.env['GATEWAY_BENCH_BEFORE'];
   const redis = await redisServer();
-  const targets = [await forked('bare node:http (ceiling)', '--bare'), await gateway(redis.url, redis.pid), await forked('emulator', '--emulator')];
+  const targets = [await forked('bare node:http (ceiling)', '--bare')];
+  if (before) targets.push(await gateway('gateway before', join(before, 'apps/gateway/src/main.ts'), redis.url, redis.pid));
+  targets.push(await gateway('gateway', gatewayMain, redis.url, redis.pid), await forked('emulator', '--emulator'));
   const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
   try {
-    const full = new Map<string, Measured>();
-    for (const target of targets) {
-      await load(target, 2, connections);
-      full.set(target.name, await load(target, seconds, connections));
-    }
+    for (const target of targets) await load(target, 2, connections);
+    const fullRuns = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
+    for (let round = 0; round < rounds; round++) for (const target of targets) fullRuns.get(target.name)!.push(await load(target, seconds, connections));
+    const full = new Map([...fullRuns].map(([name, runs]) => [name, median(runs)]));
     const gatewayRate = full.get('gateway')!.perSecond;
-    const half = new Map<string, Measured>();
-    for (const target of targets) half.set(target.name, await load(target, seconds, connections, Math.max(1, Math.round(gatewayRate / 2))));
+    const halfRuns = new Map<string, Measured[]>(targets.map((target) => [target.name, []]));
+    for (let round = 0; round < rounds; round++) for (const target of targets) halfRuns.get(target.name)!.push(await load(target, seconds, connections, Math.max(1, Math.round(gatewayRate / 2))));
+    const half = new Map([...halfRuns].map(([name, runs]) => [name, middleP99(runs)]));
     const ceiling = full.get('bare node:http (ceiling)')!.perSecond;
     const row = (name: string): string => {
       const f = full.get(name)!;
       const h = half.get(name)!;
       const cpu = f.cpuPerThousand.map((ms) => ms.toFixed(0)).join(' + ');
-      return `| ${name} | ${Math.round(f.perSecond).toLocaleString('en-US')} | ${((f.perSecond / ceiling) * 100).toFixed(0)} % | ${f.p50} / ${f.p99} | ${f.refused} | ${h.p99} | ${cpu} | ${f.load} |`;
+      const each = fullRuns.get(name)!.map((run) => Math.round(run.perSecond).toLocaleString('en-US')).join(', ');
+      return `| ${name} | ${Math.round(f.perSecond).toLocaleString('en-US')}${rounds > 1 ? ` (${each})` : ''} | ${((f.perSecond / ceiling) * 100).toFixed(0)} % | ${f.p50} / ${f.p99} | ${f.refused} | ${h.p99} | ${cpu} | ${f.load} |`;
     };
+    const ratioOf = (name: string): string => `${((full.get(name)!.perSecond / ceiling) * 100).toFixed(0)} %`;
     process.stdout.write(
       [
-        `gateway benchmark: ${seconds} s per run, ${connections} connections, identify + track alternating; load average before ${loadBefore}`,
+        `gateway benchmark: ${seconds} s per run, ${connections} connections, ${rounds} round(s) interleaved (median shown), identify + track alternating; load average before ${loadBefore}`,
         '',
         `| target | accepted calls/s | of ceiling | p50 / p99 at full speed, ms | not accepted | p99 at ${Math.round(gatewayRate / 2).toLocaleString('en-US')} calls/s (half the gateway's), ms | CPU ms per 1,000 calls (server + redis-server) | load average after |`,
         '|---|---|---|---|---|---|---|---|',
         ...targets.map((target) => row(target.name)),
         '',
-        `gateway: ${((gatewayRate / ceiling) * 100).toFixed(0)} % of the ceiling (target ≥ 50 %), p99 ${half.get('gateway')!.p99} ms at half its accepted rate (target ≤ 20 ms)`,
+        `gateway: ${ratioOf('gateway')} of the ceiling (target ≥ 50 %), p99 ${half.get('gateway')!.p99} ms at half its accepted rate (target ≤ 20 ms)${before ? `; before (${before}): ${ratioOf('gateway before')}, p99 ${half.get('gateway before')!.p99} ms` : ''}`,
+        `load average at the end ${loadavg().map((value) => value.toFixed(2)).join(' ')}; pids: ${targets.map((target) => `${target.name} ${target.child.pid}`).join(', ')}, redis-server ${redis.pid}`,
         '',
       ].join('\n'),
     );
   } finally {
+    // the gateways drain and exit on SIGTERM (and then write their CPU profile): wait for them before Redis goes
+    const exits = targets.map((target) => (target.child.exitCode === null ? once(target.child, 'exit') : Promise.resolve()));
     for (const target of targets) target.child.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     redis.close();
   }
+}
+
+/** The run with the median p99 among the rounds at half rate. */
+function middleP99(runs: readonly Measured[]): Measured {
+  return [...runs].sort((a, b) => a.p99 - b.p99)[Math.floor(runs.length / 2)] as Measured;
 }
 
 if (process.argv.includes('--bare')) serveBare();

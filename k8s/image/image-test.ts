@@ -4,15 +4,21 @@
  *   1. N operations enqueued, then cold start: `podman run` until /readyz answers 200;
  *   2. exactly N in the emulator's ledger, no duplicate; peak RSS from the worker's /metrics meanwhile;
  *   3. M more, SIGTERM while they flow → exit code 0, and delivered + still queued = N + M, none failed;
- *   4. a second container drains the rest → exactly N + M delivered, and exits 0 on SIGTERM too.
- * Usage: node --conditions=source --import tsx k8s/image/image-test.ts [image] (default localhost/cioscale/worker:ci);
+ *   4. a second container drains the rest → exactly N + M delivered, and exits 0 on SIGTERM too;
+ * then the gateway image as k8s/gateway runs it (k8s/image/gateway-image.ts): /healthz and /readyz, 401 for
+ * wrong credentials, a real identify answered 200 and in Redis, SIGTERM exit 0.
+ * Usage: node --conditions=source --import tsx k8s/image/image-test.ts [worker image] [gateway image]
+ * (defaults localhost/cioscale/worker:ci, localhost/cioscale/gateway:ci; `-` skips one);
  * IMAGE_TEST_OPERATIONS sets N and M (default 20000). Prints the figures docs/benchmarks.md quotes.
  */
 import { DEFAULT_NAMESPACE } from '@cioscale/queue';
+import { freePort } from '@cioscale/test-support';
+import { checkGatewayImage } from './gateway-image.js';
 import { API_KEY, SITE_ID, startHarness, status, waitFor, watchRss } from './harness.js';
 import { cgroupPeakBytes, deploymentEnv, podman, runWorkerContainer, stopWithSigterm } from './podman.js';
 
 const image = process.argv[2] ?? 'localhost/cioscale/worker:ci';
+const gatewayImage = process.argv[3] ?? 'localhost/cioscale/gateway:ci';
 const perPhase = Number(process.env['IMAGE_TEST_OPERATIONS'] ?? 20_000);
 const log = (message: string): void => void process.stdout.write(`image-test: ${message}\n`);
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -47,6 +53,21 @@ async function queued(): Promise<{ pending: number; failed: number }> {
 }
 
 try {
+  if (image !== '-') await testWorkerImage();
+  // after the worker's: nothing drains the queue then, so the identify the gateway accepts stays there to be read
+  if (gatewayImage !== '-') await checkGatewayImage(gatewayImage, harness, await freePort(), log);
+  log('ok');
+} catch (error) {
+  failed = true;
+  log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  for (const name of containers) log(`logs of ${name}:\n${await podman('logs', name).catch(() => '(none)')}`);
+} finally {
+  for (const name of containers) await podman('rm', '--force', name).catch(() => undefined);
+  await harness.close();
+}
+process.exit(failed ? 1 : 0);
+
+async function testWorkerImage(): Promise<void> {
   const size = Number(await podman('image', 'inspect', '--format', '{{.Size}}', image));
   log(`image ${image}: ${(size / 1e6).toFixed(0)} MB`);
   // A backlog before the worker starts, as in the queue benchmark: it holds WORKER_CONCURRENCY jobs at once.
@@ -85,13 +106,4 @@ try {
   const secondCode = await stopWithSigterm(containers[1]!);
   check(secondCode === 0, `the second worker exited ${secondCode} on SIGTERM, expected 0`);
   log(`a second worker delivered the rest: ${final.acceptedOperations} of ${total} in the ledger, no duplicate; exit ${secondCode} on SIGTERM`);
-  log('ok');
-} catch (error) {
-  failed = true;
-  log(`FAILED: ${error instanceof Error ? error.message : String(error)}`);
-  for (const name of containers) log(`logs of ${name}:\n${await podman('logs', name).catch(() => '(none)')}`);
-} finally {
-  for (const name of containers) await podman('rm', '--force', name).catch(() => undefined);
-  await harness.close();
 }
-process.exit(failed ? 1 : 0);

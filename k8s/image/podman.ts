@@ -1,12 +1,12 @@
 /**
- * Runs the worker image the way the base Deployment runs it, with podman: its user, read-only root,
- * tmpfs /tmp of the emptyDir's size, no capabilities, no privilege escalation, its CPU and memory
- * limits and its ConfigMap settings. Host networking, so a redis-server and an emulator on loopback
- * stand in for the cluster's Redis and the Track API.
+ * Runs an image the way its Deployment runs it, with podman: the worker's (k8s/base) or the gateway's
+ * (k8s/gateway) user, read-only root, tmpfs /tmp of the emptyDir's size, no capabilities, no privilege
+ * escalation, CPU and memory limits and ConfigMap settings. Host networking, so a redis-server and an
+ * emulator on loopback stand in for the cluster's Redis and the Track API.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { one, render } from '../test/render.js';
+import { one, render, type Kustomization } from '../test/render.js';
 import { deployedEnv } from '../test/worker.js';
 
 const run = promisify(execFile);
@@ -35,10 +35,18 @@ interface PodSpec {
   volumes: { name: string; emptyDir?: { sizeLimit?: string } }[];
 }
 
-/** `podman run` flags for the base Deployment's security settings and limits. */
-export function deploymentRunFlags(): string[] {
-  const objects = render('base');
-  const pod = one<{ spec: { template: { spec: PodSpec } } }>(objects, 'Deployment', 'cioscale-worker').spec.template.spec;
+/** Which Deployment a container stands for: the kustomization it is rendered from and its name. */
+export interface DeploymentRef {
+  readonly kustomization: Kustomization;
+  readonly name: string;
+}
+export const WORKER_DEPLOYMENT: DeploymentRef = { kustomization: 'base', name: 'cioscale-worker' };
+export const GATEWAY_DEPLOYMENT: DeploymentRef = { kustomization: 'gateway', name: 'cioscale-gateway' };
+
+/** `podman run` flags for a Deployment's security settings and limits (the base worker's by default). */
+export function deploymentRunFlags(deployment: DeploymentRef = WORKER_DEPLOYMENT): string[] {
+  const objects = render(deployment.kustomization);
+  const pod = one<{ spec: { template: { spec: PodSpec } } }>(objects, 'Deployment', deployment.name).spec.template.spec;
   const container = pod.containers[0]!;
   const flags = ['--user', `${pod.securityContext.runAsUser}:${pod.securityContext.runAsGroup}`];
   if (container.securityContext.readOnlyRootFilesystem) flags.push('--read-only', '--read-only-tmpfs=false');
@@ -52,17 +60,17 @@ export function deploymentRunFlags(): string[] {
   return flags;
 }
 
-/** The worker's settings from the base ConfigMap (not the Secret references), with `overrides` on top. */
-export function deploymentEnv(overrides: Record<string, string>): Record<string, string> {
+/** A Deployment's settings from its ConfigMap (not the Secret references), with `overrides` on top. */
+export function deploymentEnv(overrides: Record<string, string>, deployment: DeploymentRef = WORKER_DEPLOYMENT): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, variable] of deployedEnv(render('base'))) if (variable.source === 'configmap') env[name] = variable.value;
+  for (const [name, variable] of deployedEnv(render(deployment.kustomization), deployment.name)) if (variable.source === 'configmap') env[name] = variable.value;
   return { ...env, ...overrides };
 }
 
-/** Starts the image detached; returns the container's name. */
-export async function runWorkerContainer(image: string, name: string, env: Record<string, string>): Promise<string> {
+/** Starts the image detached as `deployment` runs it (the worker by default); returns the container's name. */
+export async function runWorkerContainer(image: string, name: string, env: Record<string, string>, deployment: DeploymentRef = WORKER_DEPLOYMENT): Promise<string> {
   const envFlags = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value}`]);
-  await podman('run', '--detach', '--name', name, '--network', 'host', ...ULIMITS, ...deploymentRunFlags(), ...envFlags, image);
+  await podman('run', '--detach', '--name', name, '--network', 'host', ...ULIMITS, ...deploymentRunFlags(deployment), ...envFlags, image);
   return name;
 }
 

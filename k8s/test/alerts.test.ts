@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { identify } from '@cioscale/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { get, startStack, type Stack } from '@cioscale/worker/test/support/stack.ts';
+import { get, startStack, type Stack } from '@cioscale/worker/testing';
 import { validate } from './models.js';
 import { exportedSeries, problemsOf } from './promql.js';
 import type { K8sObject } from './render.js';

@@ -2,10 +2,7 @@
  * The gateway's manifests (k8s/gateway) against the gateway as its own source defines it: the env it
  * reads, the port and probes it serves, the metric its HPA scales on — the same checks as the worker's.
  */
-import { BacklogWatch } from '@cioscale/gateway/src/backlog.ts';
-import { readGatewayConfig, type GatewayConfig } from '@cioscale/gateway/src/config.ts';
-import { GatewayMetrics } from '@cioscale/gateway/src/gatewayMetrics.ts';
-import { createGatewayServer, listen } from '@cioscale/gateway/src/gatewayServer.ts';
+import { BacklogWatch, readGatewayConfig, type GatewayConfig, GatewayMetrics, createGatewayServer, listen } from '@cioscale/gateway';
 import type { QueueShards } from '@cioscale/queue';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -116,6 +113,31 @@ describe('the objects around the gateway', () => {
   it('a PodDisruptionBudget over the same pods', () => {
     const pdb = one<K8sObject & { spec: { selector: { matchLabels: Record<string, string> } } }>(objects, 'PodDisruptionBudget');
     expect(matches(pdb.spec.selector.matchLabels, podLabels)).toBe(true);
+  });
+});
+
+describe('the gateway’s NetworkPolicy', () => {
+  type Port = { port: number | string; protocol: string };
+  type Rule = { ports?: Port[]; from?: Record<string, unknown>[]; to?: Record<string, unknown>[] };
+  const policy = one<K8sObject & { spec: { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: Rule[]; egress: Rule[] } }>(objects, 'NetworkPolicy', 'cioscale-gateway');
+  const ports = (rules: Rule[]): string[] => rules.flatMap((rule) => (rule.ports ?? []).map((port) => `${port.protocol}/${containerPort(port.port)}`));
+
+  it('selects the gateway pods and restricts both directions', () => {
+    expect(matches(policy.spec.podSelector.matchLabels, podLabels)).toBe(true);
+    expect([...policy.spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
+  });
+
+  it('lets in only the port the gateway serves, from the cluster’s pods and from the monitoring namespace’s Prometheus', () => {
+    expect(new Set(ports(policy.spec.ingress))).toEqual(new Set([`TCP/${config.port}`]));
+    expect(policy.spec.ingress.every((rule) => (rule.from ?? []).length > 0)).toBe(true);
+    // no ipBlock: nothing outside the cluster reaches a gateway pod but through the cluster's own pods
+    expect(policy.spec.ingress.flatMap((rule) => rule.from ?? [])).toEqual([{ namespaceSelector: {} }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);
+  });
+
+  it('lets out DNS and the port of the gateway’s Redis only: no Customer.io, no anywhere', () => {
+    const redisPort = typeof config.redis === 'string' ? Number(new URL(config.redis).port || 6379) : Number.NaN;
+    expect(ports(policy.spec.egress).sort()).toEqual([`TCP/${redisPort}`, 'TCP/53', 'UDP/53'].sort());
+    expect(JSON.stringify(policy.spec.egress)).not.toContain('ipBlock');
   });
 });
 

@@ -7,9 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FLEET } from '@cioscale/planner/src/constants.ts';
-import { writeOverlay } from '@cioscale/planner/src/overlay.ts';
-import { planCapacity, type Plan, type PlanInput } from '@cioscale/planner/src/plan.ts';
+import { FLEET, writeOverlay, planCapacity, type Plan, type PlanInput } from '@cioscale/planner';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderKustomization } from '../src/kustomize/index.js';
 import { maxUsefulReplicas, queueTargetPerPod, readScalingArithmetic } from './arithmetic.js';

@@ -2,9 +2,7 @@
  * The worker as its own source defines it: the env it reads, its metrics and its HTTP server. The
  * tests compare the manifests with these, never with copies of the names, so the two cannot drift.
  */
-import { readWorkerConfig, type WorkerConfig } from '@cioscale/worker/src/config.ts';
-import { startHttpServer } from '@cioscale/worker/src/httpServer.ts';
-import { createWorkerMetrics } from '@cioscale/worker/src/promMetrics.ts';
+import { readWorkerConfig, type WorkerConfig, startHttpServer, createWorkerMetrics } from '@cioscale/worker';
 import type { K8sObject } from './render.js';
 import { one } from './render.js';
 

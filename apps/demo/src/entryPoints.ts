@@ -5,7 +5,7 @@ const script = (specifier: string): string => fileURLToPath(import.meta.resolve(
 
 /** The scripts the demo runs: each app's own entry point, as its root `pnpm` script runs it. */
 export const entryPoints = {
-  worker: script('@cioscale/worker/src/main.ts'),
-  loadgen: script('@cioscale/worker/src/loadgen.ts'),
-  monitor: script('@cioscale/monitor/src/cli.ts'),
+  worker: script('@cioscale/worker/main'),
+  loadgen: script('@cioscale/worker/loadgen'),
+  monitor: script('@cioscale/monitor/cli'),
 } as const;

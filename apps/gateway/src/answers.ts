@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 export type ErrorFormat = 'v1' | 'v1-merge' | 'v2';
 
 /** Why a call was refused: the label of `cioscale_gateway_requests_total` and of the monitor's line. */
-export type RefusalReason = 'unauthorized' | 'invalid' | 'too_large' | 'malformed' | 'not_found' | 'backlog' | 'redis_unavailable' | 'unsupported' | 'draining' | 'aborted' | 'internal';
+export type RefusalReason = 'unauthorized' | 'invalid' | 'too_large' | 'malformed' | 'not_found' | 'backlog' | 'drain_eta' | 'redis_unavailable' | 'unsupported' | 'draining' | 'aborted' | 'internal';
 
 /** One problem with a call or with one operation of it. */
 export interface Problem {
@@ -52,8 +52,16 @@ export const UNAUTHORIZED_MESSAGE = 'Unauthorized request. Make sure that you pr
 
 const CONTENT_TYPE = 'application/json; charset=utf-8';
 
+// the answer to nearly every call, its headers built once (node:http only reads the array)
+const OK_HEADERS: readonly string[] = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(OK.body))];
+
 /** Writes `answer`; `close` asks the client to open a new connection for its next request. */
 export function writeAnswer(response: ServerResponse, answer: Answer, close = false): void {
+  if (answer === OK && !close) {
+    response.writeHead(200, OK_HEADERS as string[]);
+    response.end(OK.body);
+    return;
+  }
   const headers: string[] = ['content-type', CONTENT_TYPE, 'content-length', String(Buffer.byteLength(answer.body))];
   if (answer.headers) for (const name in answer.headers) headers.push(name, answer.headers[name] as string);
   if (close) headers.push('connection', 'close');

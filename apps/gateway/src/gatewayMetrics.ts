@@ -17,7 +17,10 @@ interface Totals {
  * to the monitor, so both tell the same numbers. Names: `cioscale_gateway_requests_total{workspace, outcome}`,
  * `cioscale_gateway_operations_total{workspace, outcome}`, `cioscale_gateway_request_duration_seconds{outcome}`,
  * `cioscale_gateway_backlog{workspace}`, `cioscale_gateway_backlog_limit{workspace}`,
- * `cioscale_gateway_backpressure{workspace}` (1 while answering 429), `cioscale_gateway_in_flight`.
+ * `cioscale_gateway_backpressure{workspace}` (1 while answering 429, for either limit), `cioscale_gateway_in_flight`;
+ * with the drain-ETA limit on, `cioscale_gateway_drain_rate{workspace}` (operations/s the workers finish),
+ * `cioscale_gateway_drain_eta_seconds{workspace}` (+Inf while nothing drains) and
+ * `cioscale_gateway_drain_eta_limit_seconds{workspace}` (GATEWAY_MAX_DRAIN_SECONDS).
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
@@ -41,19 +44,27 @@ export class GatewayMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
-    const gauge = (name: string, help: string, read: (workspace: string) => number): void =>
+    // a workspace whose value is unknown (the ETA limit off, the rate not measured yet) has no sample
+    const gauge = (name: string, help: string, read: (workspace: string) => number | undefined): void =>
       void new Gauge({
         name,
         help,
         labelNames: ['workspace'],
         registers,
         collect() {
-          for (const workspace of workspaces) this.set({ workspace }, read(workspace));
+          this.reset();
+          for (const workspace of workspaces) {
+            const value = read(workspace);
+            if (value !== undefined) this.set({ workspace }, value);
+          }
         },
       });
     gauge('cioscale_gateway_backlog', 'Operations not yet delivered in the workspace queue, as the gateway last read it (plus what it accepted since).', (workspace) => backlog.state(workspace).depth);
     gauge('cioscale_gateway_backlog_limit', 'Backlog past which calls are answered 429 (GATEWAY_MAX_BACKLOG).', (workspace) => backlog.state(workspace).limit);
-    gauge('cioscale_gateway_backpressure', '1 while calls of the workspace are answered 429.', (workspace) => (backlog.state(workspace).over ? 1 : 0));
+    gauge('cioscale_gateway_backpressure', '1 while calls of the workspace are answered 429 (backlog depth or drain ETA past its limit).', (workspace) => (backlog.state(workspace).over ? 1 : 0));
+    gauge('cioscale_gateway_drain_rate', 'Operations per second the workers finished for the workspace over the drain window, from their reports.', (workspace) => backlog.state(workspace).drainPerSecond);
+    gauge('cioscale_gateway_drain_eta_seconds', 'Backlog over the drain rate: how long the workers need to deliver what waits (+Inf while nothing drains).', (workspace) => backlog.state(workspace).etaSeconds);
+    gauge('cioscale_gateway_drain_eta_limit_seconds', 'Drain ETA past which calls are answered 429 (GATEWAY_MAX_DRAIN_SECONDS).', (workspace) => backlog.state(workspace).maxDrainSeconds);
     const inFlight = (): number => this.inFlight;
     new Gauge({
       name: 'cioscale_gateway_in_flight',
@@ -104,6 +115,11 @@ export class GatewayMetrics {
         backlog: state.depth,
         backlogLimit: state.limit,
         refusing: state.over,
+        ...(state.reason && { refusal: state.reason }),
+        ...(state.drainPerSecond !== undefined && { drainPerSecond: state.drainPerSecond }),
+        // JSON has no Infinity: null says nothing drains
+        ...(state.etaSeconds !== undefined && { drainEtaSeconds: Number.isFinite(state.etaSeconds) ? state.etaSeconds : null }),
+        ...(state.maxDrainSeconds !== undefined && { maxDrainSeconds: state.maxDrainSeconds }),
       };
     }
     const unattributed = rates(this.totals.get('') as Totals, this.previous.get('')).refused;

@@ -9,7 +9,7 @@ import { codeOf, type Operation } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
 import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type ErrorFormat, type RefusalReason } from './answers.js';
 import { Authenticator } from './authenticator.js';
-import type { BacklogWatch } from './backlog.js';
+import { describeBackpressure, type BacklogWatch } from './backlog.js';
 import { EnqueueBatcher } from './enqueueBatcher.js';
 import type { GatewayConfig } from './config.js';
 import type { CallOutcome, GatewayMetrics } from './gatewayMetrics.js';
@@ -73,8 +73,8 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
     const workspace = accepted.workspace.name;
     const backlog = deps.backlog.state(workspace);
     if (backlog.over) {
-      const message = `workspace ${workspace} has ${backlog.depth} operations waiting for delivery (limit ${backlog.limit}); retry after ${config.retryAfterSeconds} s`;
-      return finish(workspace, 'backlog', errorAnswer(429, route.format, problem('rate_limited', '', message), retryAfter));
+      const headers = { 'retry-after': String(backlog.retryAfterSeconds) };
+      return finish(workspace, backlog.reason ?? 'backlog', errorAnswer(429, route.format, problem('rate_limited', '', describeBackpressure(workspace, backlog)), headers));
     }
     readBody(request, route.maxBodyBytes, (read) => {
       if (read.kind === 'aborted') return finish(workspace, 'aborted', OK);

@@ -5,7 +5,7 @@
  * Configuration from the environment (apps/gateway/README.md); SIGTERM/SIGINT drain within GATEWAY_DRAIN_TIMEOUT_MS.
  */
 import { hostname } from 'node:os';
-import { createProducer, createRedisClient, describeRedisTarget, GatewayChannel, QueueShards } from '@cioscale/queue';
+import { createProducer, createRedisClient, describeRedisTarget, GatewayChannel, MetricsChannel, QueueShards } from '@cioscale/queue';
 import { BacklogWatch } from './backlog.js';
 import { readGatewayConfig, type GatewayConfig } from './config.js';
 import { GatewayMetrics } from './gatewayMetrics.js';
@@ -30,7 +30,14 @@ redis.on('ready', () => {
 });
 const producer = createProducer({ redis: config.redis, namespace: config.namespace, workspaces, timeoutMs: config.enqueueTimeoutMs });
 const shards = new QueueShards(redis, config.namespace);
-const backlog = new BacklogWatch(shards, workspaces, config.maxBacklog);
+// the drain ETA reads what the workers report they finish (their metrics channel), not the budget: with the
+// fleet down the budget still says 100 req/s, the reports say nothing drains
+const workerReports = new MetricsChannel(redis, { namespace: config.namespace });
+const backlog = new BacklogWatch(shards, workspaces, config.maxBacklog, {
+  retryAfterSeconds: config.retryAfterSeconds,
+  maxRetryAfterSeconds: config.maxRetryAfterSeconds,
+  drain: config.maxDrainSeconds > 0 ? { maxSeconds: config.maxDrainSeconds, minBacklog: config.drainMinBacklog, windowMs: config.drainWindowMs, workers: () => workerReports.list() } : undefined,
+});
 const metrics = new GatewayMetrics(workspaces.map((workspace) => workspace.name), backlog);
 const gateway = createGatewayServer({ config, producer, backlog, metrics, redisReady: () => redis.status === 'ready' });
 const port = await listen(gateway, config.port);
@@ -42,7 +49,8 @@ const channel = new GatewayChannel(redis, { namespace: config.namespace });
 const publisher = setInterval(() => void channel.publish(metrics.report(identity, backlog)).catch(() => undefined), 1_000);
 log(
   `cioscale gateway ${gatewayId} listening on :${port}; redis ${describeRedisTarget(config.redis)}; ` +
-    `workspaces ${config.workspaces.map(({ workspace, siteId }) => `${workspace.name} (site ${siteId})`).join(', ')}; backlog limit ${config.maxBacklog} operations`,
+    `workspaces ${config.workspaces.map(({ workspace, siteId }) => `${workspace.name} (site ${siteId})`).join(', ')}; backlog limit ${config.maxBacklog} operations` +
+    (config.maxDrainSeconds > 0 ? `, drain ETA limit ${config.maxDrainSeconds} s past ${config.drainMinBacklog} operations` : ', no drain ETA limit'),
 );
 
 let stopping = false;

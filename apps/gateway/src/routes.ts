@@ -5,7 +5,7 @@
 import { CUSTOMERIO_LIMITS, type Operation, type PersonIdentifiers } from '@cioscale/core';
 import type { BatchProblem, ErrorFormat, Problem } from './answers.js';
 import { isProblem, isRecord, problem } from './shapes.js';
-import { personFromPath, v1AddDevice, v1DeleteDevice, v1Event, v1Identify, v1Merge, v1PersonState } from './v1Operations.js';
+import { personFromPath, v1AddDevice, v1AnonymousEvent, v1DeleteDevice, v1Event, v1Identify, v1Merge, v1PersonState } from './v1Operations.js';
 import { v2Operation } from './v2Operations.js';
 
 /** What a call asks for: operations to enqueue (and, for a batch, the refused ones), or one problem. */
@@ -67,14 +67,7 @@ function matchV1(method: string, segments: readonly string[], maxBodyBytes: numb
   const route = (content: Route['content'], format: ErrorFormat = 'v1'): Route => ({ format, maxBodyBytes, content });
   const [first, rawIdentifier, sub, rawDeviceId, ...extra] = segments;
   if (extra.length > 0) return undefined;
-  if (first === 'events' && segments.length === 1 && method === 'POST') {
-    // Track v2, through which the fleet delivers, has no anonymous person event: refuse rather than drop it
-    return route(() => ({
-      kind: 'problem',
-      status: 501,
-      problem: problem('unsupported', 'anonymous_id', 'anonymous events are not supported by the cioscale gateway (the fleet delivers through Track v2, which has none); send them to Customer.io directly'),
-    }));
-  }
+  if (first === 'events' && segments.length === 1 && method === 'POST') return route((body) => one(v1AnonymousEvent(body)));
   if (first === 'merge_customers' && segments.length === 1 && method === 'POST') return route((body) => one(v1Merge(body)), 'v1-merge');
   if (first !== 'customers' || rawIdentifier === undefined) return undefined;
   let person: PersonIdentifiers | Problem;

@@ -3,12 +3,15 @@
  * (`id`, an email, or `cio_<cio_id>`), calls event data `data` and a device token `id`; v2 names them
  * `identifiers`, `attributes` and `token`.
  */
-import type { Attributes, EventOperation, Operation, PersonIdentifiers } from '@cioscale/core';
+import type { AnonymousEventOperation, Attributes, EventOperation, Operation, PersonIdentifiers } from '@cioscale/core';
 import type { Problem } from './answers.js';
-import { checkLimits, isRecord, kindOf, optionalRecord, optionalString, problem } from './shapes.js';
+import { checkLimits, isProblem, isRecord, kindOf, optionalRecord, optionalString, problem } from './shapes.js';
 
-/** Keys of a v1 identify body that steer the call rather than being attributes. */
-const IDENTIFY_CONTROL_KEYS = new Set(['_timestamp', '_update', 'cio_relationships']);
+/**
+ * Keys of a v1 identify body that steer the call rather than being attributes. `_update` is not one: the v2
+ * identify takes it among its attributes (update only, never create), so it travels there.
+ */
+const IDENTIFY_CONTROL_KEYS = new Set(['_timestamp', 'cio_relationships']);
 
 /** The person a v1 path names: `cio_…` is a cio_id, a value with `@` an email, anything else an id. */
 export function personFromPath(identifier: string): PersonIdentifiers | Problem {
@@ -22,8 +25,8 @@ export function personFromPath(identifier: string): PersonIdentifiers | Problem 
 export function v1Identify(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
   const record = body ?? {};
   if (!isRecord(record)) return problem('invalid', 'body', `request body must be a JSON object of attributes; received ${kindOf(record)}`);
-  // v2 has no "update only": delivering the call without it could create a person the caller said must not be created
-  if (record['_update'] === true) return problem('unsupported', '_update', '_update is not supported by the cioscale gateway (Track v2 has no update-only identify); send the call without it or to Customer.io directly');
+  const update = record['_update'];
+  if (update !== undefined && typeof update !== 'boolean') return problem('invalid_update', '_update', `_update must be true or false; received ${kindOf(update)}`);
   const attributes: Record<string, unknown> = {};
   for (const name in record) if (!IDENTIFY_CONTROL_KEYS.has(name)) attributes[name] = record[name];
   const timestamp = record['_timestamp'];
@@ -41,8 +44,10 @@ export function v1Identify(identifiers: PersonIdentifiers, body: unknown): Opera
   return checkLimits(operation) ?? operation;
 }
 
-/** `POST /api/v1/customers/{identifier}/events`: `{name, id?, type?, timestamp?, data?}`. */
-export function v1Event(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
+/** The fields of a v1 event body (`{name, id?, type?, timestamp?, data?}`) shared by a person's and an anonymous event. */
+type EventFields = Pick<EventOperation, 'action' | 'name' | 'id' | 'timestamp' | 'attributes'>;
+
+function eventFields(body: unknown): EventFields | Problem {
   if (!isRecord(body)) return problem('invalid', 'body', `request body must be a JSON object; received ${kindOf(body)}`);
   const type = body['type'] ?? 'event';
   if (type !== 'event' && type !== 'page' && type !== 'screen') return problem('invalid', 'type', `type must be one of event, page, screen; received ${kindOf(type)}`);
@@ -50,15 +55,34 @@ export function v1Event(identifiers: PersonIdentifiers, body: unknown): Operatio
   if (shape) return shape;
   const timestamp = body['timestamp'];
   if (timestamp !== undefined && typeof timestamp !== 'number') return problem('invalid_timestamp', 'timestamp', `timestamp must be integer unix seconds; received ${kindOf(timestamp)}`);
-  const operation: EventOperation = {
-    type: 'person',
+  return {
     action: type,
-    identifiers,
     name: body['name'] as string,
     ...(body['id'] !== undefined && { id: body['id'] as string }),
     ...(timestamp !== undefined && { timestamp }),
     ...(body['data'] !== undefined && { attributes: body['data'] as Attributes }),
   };
+}
+
+/** `POST /api/v1/customers/{identifier}/events`: `{name, id?, type?, timestamp?, data?}`. */
+export function v1Event(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
+  const fields = eventFields(body);
+  if (isProblem(fields)) return fields;
+  const operation: EventOperation = { type: 'person', identifiers, ...fields };
+  return checkLimits(operation) ?? operation;
+}
+
+/**
+ * `POST /api/v1/events`: the same fields plus `anonymous_id`, core's anonymous event (delivered as this very
+ * v1 call: Track v2 has no anonymous event). An empty or null `anonymous_id` is an event of no one, as
+ * customerio-node sends it; any other non-string is refused (the schema types it as a string).
+ */
+export function v1AnonymousEvent(body: unknown): Operation | Problem {
+  const fields = eventFields(body);
+  if (isProblem(fields)) return fields;
+  const raw = (body as Record<string, unknown>)['anonymous_id'];
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') return problem('invalid', 'anonymous_id', `anonymous_id must be a string; received ${kindOf(raw)}`);
+  const operation: AnonymousEventOperation = { type: 'anonymous', ...fields, ...(typeof raw === 'string' && raw !== '' && { anonymous_id: raw }) };
   return checkLimits(operation) ?? operation;
 }
 

@@ -4,7 +4,7 @@
  */
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { freshNamespace, startRedis, waitFor, type TestRedis } from '@cioscale/test-support';
-import { spawnWorker, type SpawnedWorker } from '@cioscale/worker/test/support/spawnWorker.ts';
+import { spawnWorker, type SpawnedWorker } from '@cioscale/worker/testing';
 import { CustomerIORequestError, IdentifierType, TrackClient } from 'customerio-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnGateway, type SpawnedGateway } from './support/spawnGateway.js';
@@ -94,6 +94,12 @@ describe('the gateway with the official TrackClient', () => {
     await cio.identify('back', { plan: 'x' });
     await cio.suppress('back');
     await cio.unsuppress('back');
+    await cio.trackAnonymous('visitor-7', { name: 'viewed_pricing', data: { plan: 'pro' } });
+    await cio.trackAnonymous('visitor-7', { name: '/signup', type: 'page', id: '01HZY4J3Z1V5QW6H5K1N6W3T9Y' });
+    await cio.trackAnonymous('', { name: 'invite_sent', data: { recipient: 'friend@example.com' } });
+    // update only: changes 42, creates no one for the unknown id
+    await cio.identify('42', { seats: 5, _update: true });
+    await cio.identify('nobody', { plan: 'x', _update: true });
     await cio.identify('secondary@example.com', { plan: 'y' });
     await cio.mergeCustomers(IdentifierType.Id, '43', IdentifierType.Email, 'secondary@example.com');
     await cio.entity({ type: 'person', action: 'identify', identifiers: { id: '44' }, attributes: { via: 'entity' } });
@@ -103,7 +109,7 @@ describe('the gateway with the official TrackClient', () => {
       { type: 'person', action: 'event', identifiers: { id: '45' }, name: 'batched' },
     ]);
     expect(batch).toEqual({});
-    const calls = 22; // operations above, counting the batch's two (the direct identify is not one of them)
+    const calls = 27; // operations above, counting the batch's two (the direct identify is not one of them)
 
     expect(delivered()).toBe(1); // only the direct call: nothing is delivered without a worker
     await startWorker();
@@ -114,7 +120,18 @@ describe('the gateway with the official TrackClient', () => {
 
     // the gateway stamped the older identify with its receipt time, so it lost to the newer direct one
     expect(emulator.person('ada')).toMatchObject({ state: 'active', attributes: { plan: 'pro' } });
-    expect(emulator.person('42')).toMatchObject({ attributes: { email: 'grace@example.com', plan: 'team' }, devices: [{ token: 'device-token-1', platform: 'ios' }] });
+    expect(emulator.person('42')).toMatchObject({ attributes: { email: 'grace@example.com', plan: 'team', seats: 5 }, devices: [{ token: 'device-token-1', platform: 'ios' }] });
+    expect(emulator.person('42')).not.toHaveProperty('attributes._update');
+    expect(emulator.person('nobody')).toEqual({ state: 'unknown' });
+    // anonymous events: delivered as v1 calls, each with an id (the caller's or a ULID)
+    const anonymous = emulator.events({ anonymousId: 'visitor-7' });
+    expect(anonymous).toMatchObject([
+      { name: 'viewed_pricing', type: 'event', data: { plan: 'pro' } },
+      { name: '/signup', type: 'page', id: '01HZY4J3Z1V5QW6H5K1N6W3T9Y' },
+    ]);
+    expect(anonymous[0]?.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(emulator.events().filter((event) => event.name === 'invite_sent')).toMatchObject([{ anonymousId: undefined, data: { recipient: 'friend@example.com' } }]);
+    expect(emulator.stats().operations).toMatchObject({ anonymous_event: 3 });
     expect(emulator.person('gone').state).toBe('deleted');
     expect(emulator.person('muted').state).toBe('suppressed');
     expect(emulator.person('back').state).not.toBe('suppressed');
@@ -135,6 +152,13 @@ describe('the gateway with the official TrackClient', () => {
     expect(JSON.parse(v1.body)).toEqual({ meta: { errors: [expect.stringContaining("attribute 'bio'")] } });
     const event = await refusal(cio.track('42', { name: 'e'.repeat(101) }));
     expect(JSON.parse(event.body)).toEqual({ meta: { errors: [expect.stringContaining('event name')] } });
+    const anonymous = await refusal(cio.trackAnonymous('anon-1', { name: 'e'.repeat(101) }));
+    expect(anonymous.statusCode).toBe(400);
+    expect(JSON.parse(anonymous.body)).toEqual({ meta: { errors: [expect.stringContaining('event name')] } });
+    const anonymousId = await refusal(cio.trackAnonymous(7, { name: 'viewed' }));
+    expect(JSON.parse(anonymousId.body)).toEqual({ meta: { errors: [expect.stringContaining('anonymous_id must be a string')] } });
+    const update = await refusal(cio.identify('42', { _update: 'yes' }));
+    expect(JSON.parse(update.body)).toEqual({ meta: { errors: [expect.stringContaining('_update must be true or false')] } });
     const merge = await refusal(cio.mergeCustomers(IdentifierType.Id, 'x'.repeat(151), IdentifierType.Email, 'x@example.com'));
     expect(merge.statusCode).toBe(400);
     expect(JSON.parse(merge.body)).toEqual({ meta: { error: expect.stringContaining('primary') } });
@@ -176,8 +200,6 @@ describe('the gateway with the official TrackClient', () => {
     const deep = await post('/api/v2/entity', `${'['.repeat(5_000)}${']'.repeat(5_000)}`);
     expect(deep.status).toBe(400);
     expect((await deep.json())).toEqual({ errors: [{ reason: 'invalid', field: 'body', message: expect.stringContaining('deeper than 32') }] });
-    const anonymous = await refusal(client({ retries: 0 }).trackAnonymous('anon-1', { name: 'viewed' }));
-    expect(anonymous.statusCode).toBe(501);
     expect(await client().identify('after-abuse', { ok: 1 })).toEqual({});
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/cioscale_gateway_requests_total\{workspace="default",outcome="too_large"\} 1/);

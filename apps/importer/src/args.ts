@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigurationError, DEFAULT_BUDGET, DEFAULT_RETRY } from '@cioscale/core';
-import { isRegion, readCustomerioEnv, type Region } from '@cioscale/customerio';
+import { isRegion, readCustomerioEnv, type CustomerioApi, type Region } from '@cioscale/customerio';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDelimiter, parseEncoding } from './inputFormat.js';
 import { DEFAULT_MAPPING, loadMapping, type ImportKind } from './mapping.js';
@@ -53,6 +53,7 @@ function program(): Command {
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
     .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), DEFAULT_RETRY.maxAttempts)
     .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
+    .addOption(new Option('--api <api>', 'Customer.io API to deliver to: track (classic; CUSTOMERIO_SITE_ID + CUSTOMERIO_TRACK_API_KEY) or pipelines (Data Pipelines; CUSTOMERIO_PIPELINES_WRITE_KEY) [CIO_API] (default track)').choices(['track', 'pipelines']))
     .option('--limit <n>', 'import at most n data rows', integer(1))
     .option('--dry-run', 'map and validate every row, send nothing, print the impact report', false)
     .option('--no-recent-events', "reject events dated within Customer.io's 72-hour campaign window (or without a timestamp) instead of sending them")
@@ -105,7 +106,7 @@ export async function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv =
       encoding,
       delimiter,
       allowReserved,
-      target: targetOf(cio, region),
+      target: targetOf(cio, region, (flags['api'] as CustomerioApi | undefined) ?? cio.api ?? 'track'),
       rate: (flags['rate'] as number | undefined) ?? cio.rateLimit ?? DEFAULT_BUDGET.rate,
       ...(await sharedBudgetOf(flags, env)),
       concurrency: flags['concurrency'] as number,
@@ -137,14 +138,32 @@ function fromCommander(error: Error): ConfigurationError {
   return new ConfigurationError(flag, expected, JSON.stringify(value), { cause: error });
 }
 
-function targetOf(cio: ReturnType<typeof readCustomerioEnv>, region: Region): TargetOptions {
+/**
+ * The sink of the run: `--api` (or `CIO_API`) picks the API, and that API's credentials pick a real
+ * target; with none, the embedded emulator speaks that API. Credentials of the other API alone are a
+ * mistake worth stopping for, not a reason to import into an emulator quietly.
+ */
+function targetOf(cio: ReturnType<typeof readCustomerioEnv>, region: Region, api: CustomerioApi): TargetOptions {
+  if (api === 'pipelines') {
+    if (cio.pipelinesWriteKey !== undefined) {
+      return { kind: 'customerio', sink: { api: 'pipelines', writeKey: cio.pipelinesWriteKey, region, ...(cio.pipelinesUrl !== undefined && { url: cio.pipelinesUrl }) } };
+    }
+    if (cio.pipelinesUrl !== undefined) throw new ConfigurationError('CUSTOMERIO_PIPELINES_WRITE_KEY', 'set with CIO_PIPELINES_URL (the write key of the Pipelines source)', '(unset)');
+    if (cio.siteId !== undefined || cio.apiKey !== undefined) {
+      throw new ConfigurationError('CUSTOMERIO_PIPELINES_WRITE_KEY', 'set for --api pipelines (CUSTOMERIO_SITE_ID / CUSTOMERIO_TRACK_API_KEY are the Track API\'s: use --api track)', '(unset)');
+    }
+    return { kind: 'embedded', api };
+  }
   if (cio.siteId !== undefined && cio.apiKey !== undefined) {
-    return { kind: 'customerio', siteId: cio.siteId, apiKey: cio.apiKey, region, ...(cio.trackUrl !== undefined && { url: cio.trackUrl }) };
+    return { kind: 'customerio', sink: { api: 'track', siteId: cio.siteId, apiKey: cio.apiKey, region, ...(cio.trackUrl !== undefined && { url: cio.trackUrl }) } };
   }
   if (cio.siteId !== undefined) throw new ConfigurationError('CUSTOMERIO_TRACK_API_KEY', 'set with CUSTOMERIO_SITE_ID (set both, or neither to use the embedded emulator)', '(unset)');
   if (cio.apiKey !== undefined) throw new ConfigurationError('CUSTOMERIO_SITE_ID', 'set with CUSTOMERIO_TRACK_API_KEY (set both, or neither to use the embedded emulator)', '(unset)');
   if (cio.trackUrl !== undefined) throw new ConfigurationError('CIO_TRACK_URL', 'set only with CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY', '(set without them)');
-  return { kind: 'embedded' };
+  if (cio.pipelinesWriteKey !== undefined) {
+    throw new ConfigurationError('CUSTOMERIO_SITE_ID', 'set with CUSTOMERIO_TRACK_API_KEY for the Track API (CUSTOMERIO_PIPELINES_WRITE_KEY is set: use --api pipelines or CIO_API=pipelines)', '(unset)');
+  }
+  return { kind: 'embedded', api };
 }
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `cioscale-import <file> [flags]` (and `pnpm run import <file>`): streams a CSV into Customer.io, or into
- * an embedded emulator when no credentials are set. Exit codes: see `exitCodes.ts` and the README.
+ * an embedded emulator when no credentials are set. `cioscale-import sync <source> …` is the same import,
+ * incremental by rule (`syncCommand.ts`). Exit codes: see `exitCodes.ts` and the README.
  */
 import { codeOf } from '@cioscale/core';
 import { CommanderError } from 'commander';
@@ -11,6 +12,7 @@ import { EXIT_CODES } from './exitCodes.js';
 import { tuneHeapForStreaming } from './heapTuning.js';
 import { plainReporter } from './plainReporter.js';
 import { startImport } from './runImport.js';
+import { checkSyncOptions, isSyncCommand, SYNC_USAGE } from './syncCommand.js';
 import { startSyncLoop } from './syncLoop.js';
 import type { ImportOptions } from './importOptions.js';
 import { exitCodeOf, humanSummary, jsonSummary } from './summary.js';
@@ -19,8 +21,13 @@ import type { ProgressReporter } from './progress.js';
 async function main(): Promise<number> {
   tuneHeapForStreaming();
   let request: CliRequest;
+  const argv = process.argv.slice(2);
+  // `sync <source> …`: the same import, which must be incremental (see syncCommand.ts)
+  const sync = isSyncCommand(argv);
   try {
-    request = await parseCli(process.argv.slice(2));
+    if (sync && (argv.includes('--help') || argv.includes('-h'))) process.stdout.write(SYNC_USAGE);
+    request = await parseCli(sync ? argv.slice(1) : argv);
+    if (sync) checkSyncOptions(request.options);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.fatal;
     // a bad flag, variable or mapping, or an unreadable file: one line, exit 2

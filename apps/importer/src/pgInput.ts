@@ -75,11 +75,13 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
 
   const rows = await openPostgres({ url: source.url, query: source.query, table: source.table, cursor: source.cursor, key, after, start: resumed?.rowsDone ?? 0, limit: options.limit });
   try {
+    const { rows: expected, counted } = rows.expectedRows;
+    reporter.notice(counted ? `PostgreSQL: ${expected.toLocaleString('en-US')} rows to read (counted)` : `PostgreSQL: about ${expected.toLocaleString('en-US')} rows to read (the planner's estimate for a --query, so the progress % is approximate)`);
     if (rows.nullCursorRows > 0) reporter.notice(`⚠ ${rows.nullCursorRows} row(s) have a NULL ${source.cursor} and are not read: a NULL has no place after a cursor position`);
     const mapper = createRowMapper(rows.header, options.mapping, options.idColumn, { allowReserved: options.allowReserved, cells: 'json' });
     return {
       // the progress view divides what was read by `size`: rows here; a resume is matched by `path` alone
-      identity: { ...identity, size: rows.estimatedRows },
+      identity: { ...identity, size: expected },
       resumed,
       csv: rows,
       mapper,

@@ -2,7 +2,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { CsvRow, CsvSource } from './csvSource.js';
 import { PostgresSourceError } from './errors.js';
-import { cellParser, REFUSED_TYPES } from './pgTypes.js';
+import { cellParser, REFUSED_TYPES, type CellParser } from './pgTypes.js';
 import { maskPostgresUrl, withoutPassword } from './pgUrl.js';
 
 /** What to read: a query or a table, in key order, past a position. */
@@ -31,15 +31,28 @@ export interface PostgresSource extends CsvSource {
   positionAt(row: number): readonly string[] | undefined;
   /** Rows with a NULL cursor, which no cursor position ever reaches (counted when opening with `cursor`). */
   readonly nullCursorRows: number;
-  /** The planner's estimate of the rows the read returns (EXPLAIN, nothing executed), for progress. */
-  readonly estimatedRows: number;
+  /**
+   * The rows the read returns, for progress: counted (`count(*)`, at the server's speed) for a `--table`,
+   * the planner's estimate (EXPLAIN, nothing executed) for a `--query`, which may be costly to run twice.
+   */
+  readonly expectedRows: { readonly rows: number; readonly counted: boolean };
   /** Ends the connection (also done when the rows end); `close()` does the same without waiting. */
   end(): Promise<void>;
 }
 
-/** Rows fetched per round trip: one chunk of the pipeline. */
-const FETCH_ROWS = 1000;
-const POSITION = ['cioscale_position_cursor', 'cioscale_position_key'];
+/** Rows of the first fetch, before the rows' size is known. */
+const FIRST_FETCH_ROWS = 1000;
+/**
+ * About how much row text one fetch brings; the later fetches are sized from the rows seen so far (~1,500
+ * rows of the benchmark's 9 columns, one row of a 200 KB document), so a fetch stays small whatever the
+ * rows' width. Bigger fetches measured no less CPU (fewer round trips, the same rows) and ~50 MB more peak
+ * RSS at 1 MB (docs/benchmarks.md). With one fetch read ahead, the source holds at most two beyond the
+ * pipeline's window.
+ */
+const FETCH_BYTES = 200_000;
+const MAX_FETCH_ROWS = 10_000;
+/** pg hands every value over as the server's text; `cellParser` maps it per column (see `source`). */
+const RAW_TEXT = { getTypeParser: () => (text: string) => text };
 
 /**
  * Streams a query's rows through a server-side cursor (pg-cursor: a portal read {@link FETCH_ROWS} at a
@@ -79,19 +92,20 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
     await client.query("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'");
     const { text, values } = selectOf(read);
     const nullCursorRows = read.cursor === undefined ? 0 : await countNullCursor(client, read);
-    const estimatedRows = await estimateRows(client, text, values);
-    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: { getTypeParser: (oid: number) => cellParser(oid) } }));
-    const first = await readRows(cursor).catch((error: unknown) => {
+    const expectedRows = read.table !== undefined ? await countRows(client, read) : { rows: await estimateRows(client, text, values), counted: false };
+    const cursor: Cursor<(string | null)[]> = client.query(new Cursor<(string | null)[]>(text, [...values], { rowMode: 'array', types: RAW_TEXT }));
+    const first = await readRows(cursor, FIRST_FETCH_ROWS).catch((error: unknown) => {
       const missing = /column s\.("?)(.+)\1 does not exist/.exec((error as Error).message)?.[2];
       const hint = missing === undefined ? '' : `; --key ${missing === read.cursor ? '--cursor ' : ''}names a column the query must select`;
       throw fail(`PostgreSQL refused the query${hint}`, error);
     });
-    const header = first.fields.slice(0, first.fields.length - (read.cursor === undefined ? 1 : 2)).map((field) => field.name);
-    for (const field of first.fields.slice(0, header.length)) {
+    const header = first.fields.map((field) => field.name);
+    for (const field of first.fields) {
       const refused = REFUSED_TYPES[field.dataTypeID];
       if (refused) throw new PostgresSourceError(`column "${field.name}": ${refused}`);
     }
-    return source(read, header, cursor, first.rows, { nullCursorRows, estimatedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
+    const columns = { parsers: first.fields.map((field) => cellParser(field.dataTypeID)), position: positionColumns(read, header) };
+    return source(read, header, columns, cursor, first.rows, { nullCursorRows, expectedRows }, close, (error) => fail('reading from PostgreSQL failed', error));
   } catch (error) {
     await close();
     if (error instanceof PostgresSourceError) throw error;
@@ -99,46 +113,77 @@ export async function openPostgres(read: PostgresRead): Promise<PostgresSource> 
   }
 }
 
+/**
+ * Where the position's columns are among the row's: the query orders by `s.<cursor>, s.<key>`, so both are
+ * columns of its rows, and their text as the server sends it (ISO, UTC) is the position — no second copy of
+ * them is selected.
+ */
+function positionColumns(read: PostgresRead, header: readonly string[]): number[] {
+  return (read.cursor === undefined ? [read.key] : [read.cursor, read.key]).map((name) => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new PostgresSourceError(`column "${name}" (--key, --cursor) is not among the columns the query returns (${header.slice(0, 8).join(', ')})`);
+    return index;
+  });
+}
+
 function source(
   read: PostgresRead,
   header: readonly string[],
+  columns: { readonly parsers: readonly CellParser[]; readonly position: readonly number[] },
   cursor: Cursor<(string | null)[]>,
   firstRows: (string | null)[][],
-  counts: { nullCursorRows: number; estimatedRows: number },
+  counts: { nullCursorRows: number; expectedRows: PostgresSource['expectedRows'] },
   close: () => Promise<void>,
   fail: (error: unknown) => PostgresSourceError,
 ): PostgresSource {
   const limit = read.limit ?? Number.POSITIVE_INFINITY;
   const width = header.length;
-  // positions of the rows read and not yet asked for, in row order: bounded by the read-ahead window
-  const positions: { row: number; position: readonly string[] }[] = [];
+  const { parsers, position } = columns;
+  const positionWidth = position.length;
+  // the position texts of the rows read and not yet asked for, in row order, `positionWidth` per row from
+  // row `firstPending`: bounded by the read-ahead window
+  let pending: (string | null)[] = [];
+  let firstPending = (read.start ?? 0) + 1;
   let head = 0;
   let last: readonly string[] | undefined = read.after;
   let lastRow = read.start ?? 0;
   let stopped = false;
   let row = read.start ?? 0;
+  // the running size of the rows' text, to size the next fetch
+  let textBytes = 0;
+  let textRows = 0;
 
   const toChunk = (rows: (string | null)[][]): CsvRow[] => {
     const chunk: CsvRow[] = [];
     for (const values of rows) {
       if (row >= limit) break;
       row += 1;
-      const position = values.slice(width).map((cell) => JSON.parse(cell ?? 'null') as string);
-      positions.push({ row, position });
-      // NULL arrives as null: an empty cell, which leaves the attribute out
-      const cells = new Array<string>(width);
-      for (let i = 0; i < width; i++) cells[i] = values[i] ?? '';
-      chunk.push({ row, cells });
+      for (const index of position) pending.push(values[index] ?? null);
+      // the row's own array becomes its cells: NULL arrives as null, an empty cell, which leaves the
+      // attribute out; every other value becomes its JSON cell by its column's type
+      for (let i = 0; i < width; i++) {
+        const text = values[i];
+        if (text === null || text === undefined) values[i] = '';
+        else {
+          textBytes += text.length;
+          values[i] = (parsers[i] as CellParser)(text);
+        }
+      }
+      chunk.push({ row, cells: values as string[] });
     }
+    textRows += chunk.length;
     return chunk;
   };
+  const nextFetch = (): number => (textRows === 0 ? FIRST_FETCH_ROWS : Math.max(1, Math.min(MAX_FETCH_ROWS, Math.floor((FETCH_BYTES * textRows) / Math.max(1, textBytes)))));
 
   async function* chunks(): AsyncGenerator<CsvRow[]> {
     try {
       let rows = firstRows;
+      let fetchRows = FIRST_FETCH_ROWS;
       while (!stopped && rows.length > 0 && row < limit) {
-        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more
-        const more = rows.length < FETCH_ROWS ? undefined : readRows(cursor);
+        // the server reads the next rows while the pipeline maps these: one fetch ahead, no more (a short
+        // fetch was the last one); it is sized from the rows seen so far
+        const more = rows.length < fetchRows ? undefined : readRows(cursor, (fetchRows = nextFetch()));
         more?.catch(() => undefined);
         yield toChunk(rows);
         if (more === undefined || stopped || row >= limit) return;
@@ -167,14 +212,16 @@ function source(
     ...counts,
     positionAt: (done: number) => {
       // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
-      while (head < positions.length && (positions[head]?.row ?? Infinity) <= done) {
-        const next = positions[head] as { row: number; position: readonly string[] };
-        last = next.position;
-        lastRow = next.row;
-        head += 1;
+      const upTo = Math.min(done, firstPending + (pending.length - head) / positionWidth - 1);
+      if (upTo > lastRow) {
+        const at = head + (upTo - firstPending) * positionWidth;
+        last = pending.slice(at, at + positionWidth) as string[];
+        lastRow = upTo;
+        head = at + positionWidth;
+        firstPending = upTo + 1;
       }
       if (head > 4096) {
-        positions.splice(0, head);
+        pending = pending.slice(head);
         head = 0;
       }
       return lastRow === done ? last : undefined;
@@ -184,24 +231,38 @@ function source(
   };
 }
 
-function readRows(cursor: Cursor<(string | null)[]>): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {
+function readRows(cursor: Cursor<(string | null)[]>, count: number): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {
   return new Promise((resolve, reject) => {
-    cursor.read(FETCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
+    cursor.read(count, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
   });
 }
 
 /** The SELECT of a read: the rows of the query or table in key order, past the position, with the position. */
 export function selectOf(read: PostgresRead): { text: string; values: readonly string[] } {
+  const { from, columns } = rowsOf(read);
+  return { text: `SELECT s.* ${from} ORDER BY ${columns.join(', ')}`, values: read.after ?? [] };
+}
+
+/** `FROM (…) AS s WHERE …`: the rows a read selects, and the columns of its position. */
+function rowsOf(read: PostgresRead): { from: string; columns: string[] } {
   const base = read.table !== undefined ? `SELECT * FROM ${qualified(read.table)}` : (read.query ?? '').trim().replace(/;\s*$/, '');
   const key = `s.${ident(read.key)}`;
   const columns = read.cursor === undefined ? [key] : [`s.${ident(read.cursor)}`, key];
-  const position = columns.map((column, index) => `(${column})::text AS ${POSITION[columns.length === 1 ? 1 : index]}`).join(', ');
   const after = read.after === undefined ? '' : ` AND (${columns.join(', ')}) > (${columns.map((_, index) => `$${index + 1}`).join(', ')})`;
   const notNull = read.cursor === undefined ? '' : ` AND s.${ident(read.cursor)} IS NOT NULL`;
-  return {
-    text: `SELECT s.*, ${position} FROM (${base}) AS s WHERE TRUE${notNull}${after} ORDER BY ${columns.join(', ')}`,
-    values: read.after ?? [],
-  };
+  return { from: `FROM (${base}) AS s WHERE TRUE${notNull}${after}`, columns };
+}
+
+async function countRows(client: pg.Client, read: PostgresRead): Promise<{ rows: number; counted: boolean }> {
+  let rows: number;
+  try {
+    const result = await client.query<{ count: string }>(`SELECT count(*) AS count ${rowsOf(read).from}`, [...(read.after ?? [])]);
+    rows = Number(result.rows[0]?.count ?? 0);
+  } catch {
+    // the read itself reports what is wrong (a missing table or column, with its hint), right after
+    return { rows: 0, counted: false };
+  }
+  return { rows: Math.min(rows, Math.max(0, (read.limit ?? Number.POSITIVE_INFINITY) - (read.start ?? 0))), counted: true };
 }
 
 async function estimateRows(client: pg.Client, text: string, values: readonly string[]): Promise<number> {

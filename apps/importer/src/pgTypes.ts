@@ -100,10 +100,7 @@ export function timestampSeconds(text: string): number | undefined {
   // the common shape in a UTC session, `2024-01-02 03:04:05[.123456]+00`, without the regex and Date.UTC
   if (text.length >= 22 && text.charCodeAt(10) === 32 && text.endsWith('+00') && text.charCodeAt(0) !== 48) {
     const day = midnight(text.slice(0, 10));
-    if (day !== undefined) {
-      const two = (at: number): number => (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
-      return day + two(11) * 3600 + two(14) * 60 + two(17);
-    }
+    if (day !== undefined) return day + twoDigits(text, 11) * 3600 + twoDigits(text, 14) * 60 + twoDigits(text, 17);
   }
   const match = TIMESTAMP.exec(text);
   if (!match) return undefined;
@@ -113,6 +110,11 @@ export function timestampSeconds(text: string): number | undefined {
   // Date.UTC reads years 0–99 as 1900–1999
   if (Number(y) < 100) return undefined;
   return utc / 1000 - offset;
+}
+
+/** The number of the two digits at `at` (no closure per call: this runs for every timestamp cell). */
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
 }
 
 const midnights = new Map<string, number>();

@@ -17,6 +17,8 @@ export interface RowFlowOptions {
   readonly delivery: Omit<DeliverOptions, 'batch'> | undefined;
   /** `--batch-size`: most operations per request; requests are filled to 480,000 bytes either way. */
   readonly maxOperations: number | undefined;
+  /** Most bytes of operations per request: the sink's `batchMaxBytes` (Pipelines maps to larger entries). @defaultValue core's `DEFAULT_BATCH.maxBytes` */
+  readonly maxBytes?: number;
   /** Requests in flight: the read-ahead window holds enough rows for them plus two being filled. */
   readonly concurrency: number;
 }
@@ -83,7 +85,7 @@ export function createRowFlow(options: RowFlowOptions): RowFlow {
           ? deliver(
               shared.pipe(filter((value): value is Envelope<RowRef> => !isRowResult(value))),
               // MAX_SAFE_INTEGER: no count cap, only Customer.io's byte limit closes a request
-              { ...delivery, batch: { maxOperations: options.maxOperations ?? Number.MAX_SAFE_INTEGER, maxWaitMs: 100 } },
+              { ...delivery, batch: { maxOperations: options.maxOperations ?? Number.MAX_SAFE_INTEGER, maxWaitMs: 100, ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }) } },
             ).pipe(map(resultOf))
           : EMPTY,
       ),

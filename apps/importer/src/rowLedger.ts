@@ -1,7 +1,7 @@
 import { isEventOperation, type Operation } from '@cioscale/core';
 import type { DiffStore } from './diffStore.js';
 import { eventAge, type EventAge } from './eventAge.js';
-import type { FailedRowsSink } from './failedJsonLines.js';
+import type { FailedRowsSink } from './failedRowsFile.js';
 import { reasonOf, type RowRef, type RowResult } from './rowResult.js';
 import { Watermark } from './watermark.js';
 

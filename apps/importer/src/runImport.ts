@@ -3,7 +3,8 @@ import { PipelineMetrics, TokenBucket } from '@cioscale/core';
 import type { Subscription } from 'rxjs';
 import { statePaths, writeCheckpoint } from './checkpoint.js';
 import { DiffStore } from './diffStore.js';
-import { openFailedRows, type FailedRowsSink } from './failedJsonLines.js';
+import { openFailedRows } from './failedJsonLines.js';
+import type { FailedRowsSink } from './failedRowsFile.js';
 import type { ImportOptions } from './importOptions.js';
 import { openInput, type OpenedInput } from './openInput.js';
 import type { SharedBudget } from './sharedBudget.js';
@@ -89,11 +90,13 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     if (input === 'complete') return summary('complete');
     opened = input;
     const { csv, identity } = input;
-    if (options.dryRun) reporter.notice('dry run: rows are mapped and validated; nothing is sent');
+    if (options.dryRun) reporter.notice(`dry run (${apiName(options.target)}): rows are mapped and validated; nothing is sent`);
     else {
       if (options.target.kind === 'embedded') reporter.notice(`⚠ ${EMBEDDED_NOTICE}`);
       target = await openTarget(options.target, options);
       targetName = target.name;
+      // the one line that says which API and host this run writes to; keys are masked by the sink
+      reporter.notice(`sending to ${target.emulator ? 'the embedded emulator: ' : ''}${target.transport.description}`);
       if (options.sharedBudget) {
         // loaded only with --redis: BullMQ and ioredis cost an import without one ~35 MB of RSS
         const { openSharedBudget } = await import('./sharedBudget.js');
@@ -137,6 +140,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       ledger: book,
       concurrency: options.concurrency,
       maxOperations: options.batchSize,
+      ...(target && { maxBytes: target.transport.batchMaxBytes }),
       delivery: target && {
         transport: target.transport.send,
         tokenSource: shared?.tokenSource ?? bucket,
@@ -232,6 +236,12 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
     await shared?.close();
     await target?.close();
   }
+}
+
+/** `Track API` or `Data Pipelines API`, for lines that name the run's API before a transport exists. */
+function apiName(target: ImportOptions['target']): string {
+  const api = target.kind === 'embedded' ? target.api : target.sink.api;
+  return api === 'pipelines' ? 'Data Pipelines API, --api pipelines' : 'Track API';
 }
 
 function loadDiff(path: string, target: string, reporter: ProgressReporter): DiffStore {

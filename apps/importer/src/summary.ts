@@ -39,7 +39,7 @@ export interface ImportSummary extends RunCounts {
 /** The warning shown at start and in the summary of a run against the embedded emulator. */
 export const EMBEDDED_NOTICE =
   'NO CUSTOMER.IO CREDENTIALS: importing into an embedded emulator in this process. NOTHING IS SENT TO CUSTOMER.IO. ' +
-  'Set CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY to import for real.';
+  'Set CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY (with --api pipelines: CUSTOMERIO_PIPELINES_WRITE_KEY) to import for real.';
 
 /** The exit code a summary stands for. */
 export function exitCodeOf(summary: ImportSummary): ExitCode {

@@ -61,10 +61,29 @@ export function envFor(emulator: EmulatorHandle, apiKey = SECRET_KEY): NodeJS.Pr
   return { ...cleanEnv(), CUSTOMERIO_SITE_ID: 'site', CUSTOMERIO_TRACK_API_KEY: apiKey, CIO_TRACK_URL: emulator.url };
 }
 
-/** The environment without any Customer.io variable of the machine running the tests. */
+/**
+ * Variables the importer reads that would point a test at the developer's own Customer.io account or Redis
+ * (customerio's env.ts, queue's connection.ts, the shared-budget flags' `CIO_QUEUE_NAMESPACE`).
+ */
+const MACHINE_VARIABLES = [
+  'CUSTOMERIO_SITE_ID',
+  'CUSTOMERIO_TRACK_API_KEY',
+  'CUSTOMERIO_REGION',
+  'CIO_TRACK_URL',
+  'CIO_RATE_LIMIT',
+  'CIO_API',
+  'CUSTOMERIO_PIPELINES_WRITE_KEY',
+  'CIO_PIPELINES_URL',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_PASSWORD',
+  'CIO_QUEUE_NAMESPACE',
+] as const;
+
+/** The environment without any Customer.io or Redis variable of the machine running the tests: a test that wants one sets it. */
 export function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['CUSTOMERIO_SITE_ID', 'CUSTOMERIO_TRACK_API_KEY', 'CUSTOMERIO_REGION', 'CIO_TRACK_URL', 'CIO_RATE_LIMIT']) delete env[name];
+  for (const name of MACHINE_VARIABLES) delete env[name];
   return env;
 }
 

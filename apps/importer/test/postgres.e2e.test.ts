@@ -98,7 +98,8 @@ describe('PostgreSQL source', () => {
     expect(third.json).toMatchObject({ rows: 1005, delivered: 0, skipped: 1005 });
     expect(identifies(cio)).toBe(101_500);
     expectNoPassword([first, second, third], state);
-  }, 180_000);
+    // 100,000 rows, three runs: 138–144 s measured at load 30–35 on 2 cores, and one timeout at 180 s at load 36
+  }, 300_000);
 });
 
 describe('PostgreSQL source: interrupted syncs and failures', () => {

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type EmulatorHandle } from '@cioscale/emulator';
 import { startScript, type LoggedChild } from '@cioscale/test-support';
+// the fleet the monitor watches: the worker's own entry points, found through its package
+import { workerScriptPath } from '@cioscale/worker/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_PASSWORD, redisFixture, type RedisFixture } from './support/redis.js';
 import { startTmux, type TmuxSession } from './support/tmux.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-// the fleet the monitor watches: the worker's own entry points, found through its package
-const workerScript = (name: string): string => fileURLToPath(import.meta.resolve(`@cioscale/worker/src/${name}`));
 let fixture: RedisFixture;
 let emulator: EmulatorHandle;
 let logDir: string;
@@ -33,8 +33,8 @@ beforeAll(async () => {
     WORKER_DRAIN_TIMEOUT_MS: '1000',
     PORT: '0',
   };
-  children.push(startScript('worker 1', workerScript('main.ts'), [], { env, cwd: root, logFile: join(logDir, 'worker-1.log') }));
-  children.push(startScript('loadgen', workerScript('loadgen.ts'), ['--rate', '500', '--duration', '120'], { env, cwd: root, logFile: join(logDir, 'loadgen.log') }));
+  children.push(startScript('worker 1', workerScriptPath('main.ts'), [], { env, cwd: root, logFile: join(logDir, 'worker-1.log') }));
+  children.push(startScript('loadgen', workerScriptPath('loadgen.ts'), ['--rate', '500', '--duration', '120'], { env, cwd: root, logFile: join(logDir, 'loadgen.log') }));
 });
 
 afterAll(async () => {

@@ -28,6 +28,29 @@ describe('the gateway line of the monitor', () => {
     expect(screen({ ...busyView(), gateways: [gatewayReport('g1', { refusing: true, backlog: 100_000 })] })).toContain('backlog 100,000/100,000 answering 429');
   });
 
+  it('shows the longest drain ETA against its limit, with the workers’ rate behind it', () => {
+    const eta = { maxDrainSeconds: 600, drainPerSecond: 100, drainEtaSeconds: 300 };
+    const frame = screen({ ...busyView(), gateways: [gatewayReport('g1', eta), gatewayReport('g2', { ...eta, drainPerSecond: 45, drainEtaSeconds: 2_000 })] });
+    expect(frame).toContain('gateway drain ETA 33m 20s at 45 ops/s · limit 10m 00s');
+    expect(frame).not.toContain('answering 429');
+  });
+
+  it('says when the gateways answer 429 because the drain ETA passed its limit, and when nothing drains', () => {
+    const stopped = { refusing: true, refusal: 'drain_eta' as const, maxDrainSeconds: 600, drainPerSecond: 0, drainEtaSeconds: null };
+    const frame = screen({ ...busyView(), gateways: [gatewayReport('g1', { ...stopped, drainPerSecond: 10, drainEtaSeconds: 9_000 }), gatewayReport('g2', stopped)] });
+    expect(frame).toContain('gateway drain ETA ∞ (workers finish none) · limit 10m 00s past it: answering 429');
+  });
+
+  it('marks only the backlog line when the depth is the limit passed', () => {
+    const frame = screen({ ...busyView(), gateways: [gatewayReport('g1', { refusing: true, refusal: 'backlog', backlog: 100_000, maxDrainSeconds: 600, drainPerSecond: 100, drainEtaSeconds: 1_000 })] });
+    expect(frame).toContain('backlog 100,000/100,000 answering 429');
+    expect(frame).toContain('gateway drain ETA 16m 40s at 100 ops/s · limit 10m 00s\n');
+  });
+
+  it('leaves the drain ETA out while its limit is off', () => {
+    expect(screen({ ...busyView(), gateways: [gatewayReport('g1')] })).not.toContain('drain ETA');
+  });
+
   it('is absent without a gateway', () => {
     expect(screen(busyView())).not.toContain('gateway (');
   });

@@ -1,6 +1,19 @@
 import { ConfigurationError, DEFAULT_BUDGET } from '@cioscale/core';
-import { readCustomerioEnv, type Region } from '@cioscale/customerio';
-import { checkName, checkRedisTarget, chooseWorkspaces, CONSUMER_DEFAULTS, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, redisTargetFromEnv, type RedisTarget, type ResolvedWorkspace } from '@cioscale/queue';
+import { readCustomerioEnv, type CustomerioApi, type Region, type SinkConfig } from '@cioscale/customerio';
+import {
+  checkName,
+  checkRedisTarget,
+  chooseWorkspaces,
+  CONSUMER_DEFAULTS,
+  DEFAULT_NAMESPACE,
+  defaultWorkspace,
+  LANES,
+  loadWorkspaces,
+  redisTargetFromEnv,
+  type Lane,
+  type RedisTarget,
+  type ResolvedWorkspace,
+} from '@cioscale/queue';
 
 /** The longest drain deadline: with the 5 s hard stop after it, a worker is gone within Kubernetes' 30 s grace. */
 export const MAX_DRAIN_TIMEOUT_MS = 25_000;
@@ -8,10 +21,11 @@ export const MAX_DRAIN_TIMEOUT_MS = 25_000;
 /** One workspace the worker serves, with its credentials resolved from the environment. */
 export interface ServedWorkspace {
   readonly workspace: ResolvedWorkspace;
-  readonly siteId: string;
-  /** Never logged. */
-  readonly apiKey: string;
   readonly region: Region;
+  /** The sink of the workspace for `@cioscale/customerio`'s `createTransport` (its key is never logged). */
+  readonly sink: SinkConfig;
+  /** The env vars holding its credentials, for messages (`CUSTOMERIO_SITE_ID and CUSTOMERIO_TRACK_API_KEY`). */
+  readonly credentialsEnv: string;
 }
 
 /** Everything the worker reads at start, validated. */
@@ -19,8 +33,10 @@ export interface WorkerConfig {
   readonly redis: RedisTarget;
   readonly namespace: string;
   readonly workspaces: readonly ServedWorkspace[];
-  /** `CIO_TRACK_URL`: overrides every workspace's region (e.g. the emulator). */
-  readonly trackUrl: string | undefined;
+  /** `CIO_API`: the Customer.io API every workspace of this worker delivers to. @defaultValue 'track' */
+  readonly api: CustomerioApi;
+  /** `CIO_LANE`: the lane of each workspace's budget this fleet takes from. @defaultValue 'live' */
+  readonly lane: Lane;
   readonly concurrency: number;
   readonly requestConcurrency: number;
   readonly batchMaxOperations: number;
@@ -46,18 +62,41 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const file = env['CIO_WORKSPACES_FILE']?.trim();
   const all = file ? loadWorkspaces(file) : [defaultWorkspace({ rate: cio.rateLimit ?? DEFAULT_BUDGET.rate, burst: int(env, 'CIO_RATE_BURST', DEFAULT_BUDGET.burst, 1) })];
   const chosen = chooseWorkspaces(env, all);
+  const api = cio.api ?? 'track';
+  const lane = laneOf(env);
   const workspaces = chosen.map((workspace): ServedWorkspace => {
+    const region = file ? workspace.region : (cio.region ?? 'us');
+    if (api === 'pipelines') {
+      const writeKeyEnv = workspace.writeKeyEnv ?? 'CUSTOMERIO_PIPELINES_WRITE_KEY';
+      const writeKey = env[writeKeyEnv]?.trim();
+      if (!writeKey) fail(writeKeyEnv, `set to the Data Pipelines write key of workspace "${workspace.name}" (CIO_API=pipelines)`);
+      if (/[\s:]/.test(writeKey)) fail(writeKeyEnv, 'a key without spaces, line breaks or ":"', '(hidden)');
+      const sink: SinkConfig = { api, writeKey, region, ...(cio.pipelinesUrl !== undefined && { url: cio.pipelinesUrl }) };
+      return { workspace, region, sink, credentialsEnv: writeKeyEnv };
+    }
     const siteId = env[workspace.siteIdEnv]?.trim();
     const apiKey = env[workspace.apiKeyEnv]?.trim();
     if (!siteId) fail(workspace.siteIdEnv, `set to the site id of workspace "${workspace.name}"`);
     if (!apiKey) fail(workspace.apiKeyEnv, `set to the Track API key of workspace "${workspace.name}"`);
-    return { workspace, siteId, apiKey, region: file ? workspace.region : (cio.region ?? 'us') };
+    const sink: SinkConfig = { api, siteId, apiKey, region, ...(cio.trackUrl !== undefined && { url: cio.trackUrl }) };
+    return { workspace, region, sink, credentialsEnv: `${workspace.siteIdEnv} and ${workspace.apiKeyEnv}` };
   });
+  if (api === 'pipelines') {
+    // a write key names one source: two workspaces on one key would write into the same place
+    const seen = new Map<string, string>();
+    for (const served of workspaces) {
+      const key = (served.sink as { writeKey: string }).writeKey;
+      const other = seen.get(key);
+      if (other !== undefined) fail(served.credentialsEnv, `a write key no other workspace uses (workspace "${other}" has the same one)`, '(hidden)');
+      seen.set(key, served.workspace.name);
+    }
+  }
   return {
     redis,
     namespace,
     workspaces,
-    trackUrl: cio.trackUrl,
+    api,
+    lane,
     concurrency: int(env, 'WORKER_CONCURRENCY', CONSUMER_DEFAULTS.concurrency, 1),
     requestConcurrency: int(env, 'WORKER_REQUEST_CONCURRENCY', CONSUMER_DEFAULTS.requestConcurrency, 1),
     batchMaxOperations: int(env, 'CIO_BATCH_MAX_OPERATIONS', CONSUMER_DEFAULTS.batch.maxOperations, 1),
@@ -70,6 +109,13 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   };
 }
 
+/** `CIO_LANE`: `live` (default) or `bulk`. */
+function laneOf(env: NodeJS.ProcessEnv): Lane {
+  const text = env['CIO_LANE']?.trim().toLowerCase();
+  if (!text) return 'live';
+  if (!(LANES as readonly string[]).includes(text)) fail('CIO_LANE', LANES.map((lane) => `"${lane}"`).join(' or '), JSON.stringify(text));
+  return text as Lane;
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const text = env[name]?.trim();

@@ -6,8 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { cliArgv } from './argv.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Queue } from 'bullmq';
-import { connectRedis, DeadLetter, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, queueLocation, redisTargetFromEnv, replayDeadLetters, type OperationJobData } from '@cioscale/queue';
+import { connectRedis, DEFAULT_NAMESPACE, defaultWorkspace, loadWorkspaces, QueueShards, redisTargetFromEnv, type DeadLetter, type ReplayOptions } from '@cioscale/queue';
 
 const program = new Command('dlq').description('Inspect, export and replay dead-lettered operations.').option('-w, --workspace <name>', 'workspace', 'default');
 const positive = (value: string): number => {
@@ -16,7 +15,13 @@ const positive = (value: string): number => {
   return number;
 };
 
-async function withDeadLetters<T>(run: (entries: { deadLetter: DeadLetter; queue: Queue<OperationJobData> }[]) => Promise<T>): Promise<T> {
+/** One shard's dead letter, and its replay into the shard's queue. */
+interface ShardDeadLetter {
+  readonly deadLetter: DeadLetter;
+  readonly replay: (options: ReplayOptions) => Promise<string[]>;
+}
+
+async function withDeadLetters<T>(run: (entries: ShardDeadLetter[]) => Promise<T>): Promise<T> {
   const namespace = process.env['CIO_QUEUE_NAMESPACE']?.trim() || DEFAULT_NAMESPACE;
   const file = process.env['CIO_WORKSPACES_FILE']?.trim();
   const name = program.opts<{ workspace: string }>().workspace;
@@ -25,15 +30,16 @@ async function withDeadLetters<T>(run: (entries: { deadLetter: DeadLetter; queue
   // the producer role fails fast: a command Redis does not answer rejects instead of waiting forever
   const redis = await connectRedis(redisTargetFromEnv(), 'producer', { timeoutMs: 3_000 });
   redis.on('error', () => undefined);
-  const entries = Array.from({ length: workspace.shards }, (_, shard) => {
-    const location = queueLocation(namespace, workspace.name, shard);
-    return { deadLetter: new DeadLetter(redis, location), queue: new Queue<OperationJobData>(location.name, { connection: redis, prefix: location.prefix }) };
-  });
+  const shards = new QueueShards(redis, namespace);
+  const entries = Array.from({ length: workspace.shards }, (_, shard): ShardDeadLetter => ({
+    deadLetter: shards.deadLetter(workspace.name, shard),
+    replay: (options) => shards.replayDeadLetters(workspace.name, shard, options),
+  }));
   try {
     return await run(entries);
   } finally {
     // a Redis gone mid-command must not hold the exit
-    await Promise.race([Promise.all(entries.map(({ queue }) => queue.close())), sleep(1_000, undefined, { ref: false })]);
+    await Promise.race([shards.close(), sleep(1_000, undefined, { ref: false })]);
     redis.disconnect();
   }
 }
@@ -70,8 +76,8 @@ program
   .action((options: { id?: string[]; limit?: number }) =>
     withDeadLetters(async (entries) => {
       let total = 0;
-      for (const { deadLetter, queue } of entries) {
-        total += (await replayDeadLetters(deadLetter, queue, { ...(options.id && { ids: options.id }), ...(options.limit && { limit: options.limit }) })).length;
+      for (const { replay } of entries) {
+        total += (await replay({ ...(options.id && { ids: options.id }), ...(options.limit && { limit: options.limit }) })).length;
       }
       process.stdout.write(`replayed ${total} operation(s)\n`);
     }),

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
-import { createTrackTransport } from '@cioscale/customerio';
+import { createTransport, type Sink } from '@cioscale/customerio';
 import { codeOf } from '@cioscale/core';
 import { createConsumer, createRedisClient, describeRedisTarget, MetricsChannel, type Consumer } from '@cioscale/queue';
 import { readWorkerConfig, type WorkerConfig } from './config.js';
@@ -20,19 +20,19 @@ const config = loadConfig();
 const redis = createRedisClient(config.redis, 'worker');
 const redisWatch = watchRedis(redis, describeRedisTarget(config.redis), log);
 const metrics = createWorkerMetrics();
-const transports = config.workspaces.map((served) =>
-  createTrackTransport({ siteId: served.siteId, apiKey: served.apiKey, region: served.region, ...(config.trackUrl && { url: config.trackUrl }), connections: config.requestConcurrency }),
-);
+// createTransport decides Track or Pipelines (CIO_API) and the batch size that API needs
+const transports: Sink[] = config.workspaces.map((served) => createTransport({ ...served.sink, connections: config.requestConcurrency }));
 const consumers: Consumer[] = config.workspaces.map((served, index) => {
   const name = served.workspace.name;
   const consumer = createConsumer({
     redis,
     namespace: config.namespace,
     workspace: served.workspace,
-    transport: (transports[index] as ReturnType<typeof createTrackTransport>).send,
+    transport: (transports[index] as Sink).send,
+    lane: config.lane,
     concurrency: config.concurrency,
     requestConcurrency: config.requestConcurrency,
-    batch: { maxOperations: config.batchMaxOperations, maxWaitMs: config.batchMaxWaitMs },
+    batch: { maxOperations: config.batchMaxOperations, maxWaitMs: config.batchMaxWaitMs, maxBytes: (transports[index] as Sink).batchMaxBytes },
     retry: { maxAttempts: config.retryMaxAttempts },
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
@@ -48,7 +48,7 @@ const consumers: Consumer[] = config.workspaces.map((served, index) => {
     const message = error instanceof Error ? error.message : String(error);
     const refused = codeOf(error) === 'CIO_AUTH';
     const status = (error as { status?: number }).status;
-    const advice = refused ? `Customer.io refused the credentials (${status !== undefined ? `HTTP ${status}` : message}); check ${served.workspace.siteIdEnv} and ${served.workspace.apiKeyEnv} (region ${served.region})` : message;
+    const advice = refused ? `Customer.io refused the credentials (${status !== undefined ? `HTTP ${status}` : message}); check ${served.credentialsEnv} (region ${served.region})` : message;
     void shutdown(`fatal: workspace ${name}: ${advice}; held jobs go back to the queue untouched`, 1);
   });
   consumer.budget.then((budget) => {
@@ -73,7 +73,7 @@ const publisher = setInterval(() => {
 }, 1_000);
 log(
   `cioscale worker ${workerId} listening on :${(server.address() as AddressInfo).port}; redis ${describeRedisTarget(config.redis)}; ` +
-    `workspaces ${config.workspaces.map((served) => `${served.workspace.name} (${served.workspace.rate} req/s)`).join(', ')}; target ${transports[0]?.target}`,
+    `workspaces ${config.workspaces.map((served) => `${served.workspace.name} (${served.workspace.rate} req/s)`).join(', ')}; lane ${config.lane}; target ${transports[0]?.description}`,
 );
 
 async function shutdown(reason: string, code: number): Promise<void> {

@@ -29,7 +29,7 @@ export function createWorkerMetrics(): WorkerMetrics {
   const consumers: WatchedConsumer[] = [];
   const subscriptions: Subscription[] = [];
   const operations = new Counter({ name: 'cioscale_operations_total', help: 'Operations with a known outcome, by status (delivered, rejected, failed).', labelNames: ['workspace', 'status'], registers: [registry] });
-  const requests = new Counter({ name: 'cioscale_requests_total', help: 'HTTP requests to the Track API, by result (ok, rate_limited, error).', labelNames: ['workspace', 'result'], registers: [registry] });
+  const requests = new Counter({ name: 'cioscale_requests_total', help: 'HTTP requests to Customer.io (the Track or the Data Pipelines API, CIO_API), by result (ok, rate_limited, error).', labelNames: ['workspace', 'result'], registers: [registry] });
   const rateLimited = new Counter({ name: 'cioscale_rate_limited_total', help: 'Requests answered 429.', labelNames: ['workspace'], registers: [registry] });
   const latency = new Histogram({
     name: 'cioscale_request_duration_seconds',

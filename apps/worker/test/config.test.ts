@@ -41,6 +41,13 @@ const cases: [string, Record<string, string | undefined>][] = [
   ['WORKER_DRAIN_TIMEOUT_MS', { WORKER_DRAIN_TIMEOUT_MS: '60000' }],
   ['WORKER_LOCK_DURATION_MS', { WORKER_LOCK_DURATION_MS: '10' }],
   ['WORKER_STALLED_INTERVAL_MS', { WORKER_STALLED_INTERVAL_MS: 'often' }],
+  ['CIO_LANE', { CIO_LANE: 'fast' }],
+  ['CIO_API', { CIO_API: 'cdp' }],
+  ['CUSTOMERIO_PIPELINES_WRITE_KEY', { CIO_API: 'pipelines' }],
+  ['CUSTOMERIO_PIPELINES_WRITE_KEY', { CIO_API: 'pipelines', CUSTOMERIO_PIPELINES_WRITE_KEY: `${SECRET} x` }],
+  ['CIO_PIPELINES_URL', { CIO_API: 'pipelines', CUSTOMERIO_PIPELINES_WRITE_KEY: SECRET, CIO_PIPELINES_URL: `http://${SECRET}:@127.0.0.1:1` }],
+  ['B_WK', { CIO_API: 'pipelines', CIO_WORKSPACES_FILE: file('wk.json', { workspaces: [{ name: 'a', writeKeyEnv: 'A_WK' }, { name: 'b', writeKeyEnv: 'B_WK' }] }), A_WK: SECRET }],
+  ['B_WK', { CIO_API: 'pipelines', CIO_WORKSPACES_FILE: file('wk-same.json', { workspaces: [{ name: 'a', writeKeyEnv: 'A_WK' }, { name: 'b', writeKeyEnv: 'B_WK' }] }), A_WK: SECRET, B_WK: SECRET }],
 ];
 
 function envOf(overrides: Record<string, string | undefined>): Record<string, string> {
@@ -62,6 +69,26 @@ describe('the worker configuration', () => {
       expect(message, context).not.toContain(SECRET);
     }
     expect(readWorkerConfig(envOf({})).workspaces.map((served) => served.workspace.name)).toEqual(['default']);
+  });
+
+  it('CIO_API=pipelines takes each workspace\'s write key from its writeKeyEnv (no Track credential needed); CIO_LANE picks the lane', () => {
+    const defaults = readWorkerConfig(envOf({}));
+    expect(defaults).toMatchObject({ api: 'track', lane: 'live' });
+    expect(defaults.workspaces[0]?.sink).toMatchObject({ api: 'track', siteId: 'site', apiKey: SECRET });
+    const single = readWorkerConfig({ REDIS_URL: 'redis://127.0.0.1:1', CIO_API: 'pipelines', CUSTOMERIO_PIPELINES_WRITE_KEY: SECRET, CIO_PIPELINES_URL: 'http://127.0.0.1:4200', CIO_LANE: 'Bulk' });
+    expect(single).toMatchObject({ api: 'pipelines', lane: 'bulk' });
+    expect(single.workspaces[0]?.sink).toEqual({ api: 'pipelines', writeKey: SECRET, region: 'us', url: 'http://127.0.0.1:4200' });
+    const two = readWorkerConfig({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      CIO_API: 'pipelines',
+      CIO_WORKSPACES_FILE: file('wk-two.json', { workspaces: [{ name: 'a', writeKeyEnv: 'A_WK', region: 'eu' }, { name: 'b', writeKeyEnv: 'B_WK' }] }),
+      A_WK: 'wk-a',
+      B_WK: 'wk-b',
+    });
+    expect(two.workspaces.map((served) => served.sink)).toEqual([
+      { api: 'pipelines', writeKey: 'wk-a', region: 'eu' },
+      { api: 'pipelines', writeKey: 'wk-b', region: 'us' },
+    ]);
   });
 
   it('the worker process stops at start with exit code 2 and that one line, before touching Redis', async () => {

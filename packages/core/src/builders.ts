@@ -1,5 +1,6 @@
 import type {
   AddDeviceOperation,
+  AnonymousEventOperation,
   Attributes,
   DeleteDeviceOperation,
   DevicePlatform,
@@ -27,13 +28,23 @@ export interface EventOptions {
   readonly id?: string;
 }
 
+/** Optional fields of {@link identify}. */
+export interface IdentifyOptions {
+  /** Unix seconds; orders rapid updates of the same person. */
+  readonly timestamp?: number;
+  /** Update the person only if they exist; never create one (Customer.io's `_update: true`). */
+  readonly updateOnly?: boolean;
+}
+
 /**
  * Create or update a person.
  * @example identify('42', { email: 'ada@example.com', plan: 'pro' })
  * @example identify({ email: 'ada@example.com' }, { plan: 'pro' })
+ * @example identify('42', { plan: 'pro' }, { updateOnly: true }) // changes person 42 only if they exist
  */
-export function identify(who: Who, attributes?: Attributes, options: { timestamp?: number } = {}): IdentifyOperation {
-  return { type: 'person', action: 'identify', identifiers: identifiersOf(who), ...(attributes && { attributes }), ...options };
+export function identify(who: Who, attributes?: Attributes, options: IdentifyOptions = {}): IdentifyOperation {
+  const sent = options.updateOnly === true ? { ...attributes, _update: true } : attributes;
+  return { type: 'person', action: 'identify', identifiers: identifiersOf(who), ...(sent && { attributes: sent }), ...(options.timestamp !== undefined && { timestamp: options.timestamp }) };
 }
 
 /**
@@ -58,6 +69,24 @@ export function page(who: Who, url: string, data?: Attributes, options: EventOpt
  */
 export function screen(who: Who, name: string, data?: Attributes, options: EventOptions = {}): EventOperation {
   return eventOf('screen', who, name, data, options);
+}
+
+/** Optional fields of {@link trackAnonymous}. */
+export interface AnonymousEventOptions extends EventOptions {
+  /** `page` for a page view (the name is its URL), `screen` for a mobile screen view. @defaultValue 'event' */
+  readonly type?: AnonymousEventOperation['action'];
+}
+
+/**
+ * Track an event of a visitor not identified yet. Identify the person later with the same `anonymous_id`
+ * attribute and Customer.io attributes the event to them (when the workspace merges anonymous events).
+ * Pass `undefined` as `anonymousId` for an event that belongs to no one.
+ * @example trackAnonymous('cookie-7f3a', 'viewed_pricing', { plan: 'pro' })
+ * @example trackAnonymous('cookie-7f3a', 'https://example.com/pricing', undefined, { type: 'page' })
+ */
+export function trackAnonymous(anonymousId: string | undefined, name: string, data?: Attributes, options: AnonymousEventOptions = {}): AnonymousEventOperation {
+  const { type = 'event', ...rest } = options;
+  return { type: 'anonymous', action: type, ...(anonymousId !== undefined && { anonymous_id: anonymousId }), name, ...(data && { attributes: data }), ...rest };
 }
 
 /** Delete a person. */

@@ -39,7 +39,10 @@ interface PersonBase {
   readonly identifiers: PersonIdentifiers;
 }
 
-/** Create or update a person. */
+/**
+ * Create or update a person. `attributes._update: true` makes it update-only: Customer.io changes a person
+ * who exists and creates no one (the v2 identify's own reserved attribute; v1 sends `_update` in the body).
+ */
 export interface IdentifyOperation extends PersonBase {
   readonly action: 'identify';
   readonly attributes?: Attributes;
@@ -107,6 +110,27 @@ export interface ObjectIdentifyOperation {
   readonly cio_relationships?: readonly { readonly identifiers: PersonIdentifiers; readonly relationship_attributes?: Attributes }[];
 }
 
+/**
+ * An event of someone not identified yet, linked later to the person whose `anonymous_id` attribute matches
+ * (when the workspace merges anonymous events). Track v2 has no such operation — its person identifiers are
+ * `id`, `email`, `phone` and `cio_id` only — so it is delivered as Track v1's `POST /api/v1/events`, one
+ * request per event (docs/architecture.md, "Anonymous events").
+ */
+export interface AnonymousEventOperation {
+  readonly type: 'anonymous';
+  readonly action: 'event' | 'page' | 'screen';
+  /** The visitor's id (a cookie, a device id…); without it the event is never attributed to a person. */
+  readonly anonymous_id?: string;
+  /** Event name (page URL for `page`, screen name for `screen`). */
+  readonly name: string;
+  /** ULID; Customer.io ignores an event whose id it has already received. */
+  readonly id?: string;
+  /** Unix seconds. Omitted means "when Customer.io received it". */
+  readonly timestamp?: number;
+  /** The event data (v1 calls it `data`). */
+  readonly attributes?: Attributes;
+}
+
 /** Every person operation. */
 export type PersonOperation =
   | IdentifyOperation
@@ -117,15 +141,20 @@ export type PersonOperation =
   | DeleteDeviceOperation
   | MergeOperation;
 
-/** One Track v2 batch operation. */
-export type Operation = PersonOperation | ObjectIdentifyOperation;
+/** One unit of work: a Track v2 batch operation, or an anonymous event (sent alone, through Track v1). */
+export type Operation = PersonOperation | ObjectIdentifyOperation | AnonymousEventOperation;
 
 /** Every `action` value of an {@link Operation}. */
 export type OperationAction = Operation['action'];
 
-/** True for the actions that carry an event `id` Customer.io deduplicates on. */
-export function isEventOperation(operation: Operation): operation is EventOperation {
-  return operation.type === 'person' && (operation.action === 'event' || operation.action === 'page' || operation.action === 'screen');
+/** True for the actions that carry an event `id` Customer.io deduplicates on (a person's or an anonymous one). */
+export function isEventOperation(operation: Operation): operation is EventOperation | AnonymousEventOperation {
+  return operation.type === 'anonymous' || (operation.type === 'person' && (operation.action === 'event' || operation.action === 'page' || operation.action === 'screen'));
+}
+
+/** True for an anonymous event, which no v2 batch can carry. */
+export function isAnonymousEvent(operation: Operation): operation is AnonymousEventOperation {
+  return operation.type === 'anonymous';
 }
 
 /**
@@ -133,6 +162,8 @@ export function isEventOperation(operation: Operation): operation is EventOperat
  * `object:company:acme`). Operations with the same key must be delivered in order.
  */
 export function operationKey(operation: Operation): string {
+  // an event without anonymous_id is about no one: nothing to keep it in order with but itself
+  if (operation.type === 'anonymous') return operation.anonymous_id !== undefined ? `anonymous_id:${operation.anonymous_id}` : `anonymous_event:${operation.id ?? ''}`;
   if (operation.type === 'object') return `object:${operation.identifiers.object_type_id}:${operation.identifiers.object_id}`;
   if (operation.action === 'merge') return identifiersKey(operation.primary);
   return identifiersKey(operation.identifiers);

@@ -18,6 +18,8 @@ import { CUSTOMERIO_LIMITS as LIMITS, utf8Bytes } from './limits.js';
 export function validateOperation(operation: Operation, operationBytes?: number): Rejection | undefined {
   const problem = checkShape(operation);
   if (problem) return problem;
+  // an anonymous event is a v1 call of its own, not a v2 operation: v1's event-data limit (checked above) is its bound
+  if (operation.type === 'anonymous') return undefined;
   const bytes = operationBytes ?? utf8Bytes(JSON.stringify(operation));
   if (bytes > LIMITS.operationBytes) {
     return reject('operation_too_large', 'operation', `operation is ${bytes} bytes; a v2 operation may be at most ${LIMITS.operationBytes} bytes`);
@@ -26,6 +28,7 @@ export function validateOperation(operation: Operation, operationBytes?: number)
 }
 
 function checkShape(operation: Operation): Rejection | undefined {
+  if (operation.type === 'anonymous') return checkAnonymousId(operation.anonymous_id) ?? checkEvent(operation.name, operation.attributes) ?? checkTimestamp(operation.timestamp);
   if (operation.type === 'object') {
     const { object_type_id, object_id } = operation.identifiers ?? {};
     if (!nonEmpty(object_type_id)) return reject('missing_identifier', 'identifiers.object_type_id', 'object operations need identifiers.object_type_id');
@@ -39,7 +42,7 @@ function checkShape(operation: Operation): Rejection | undefined {
   if (identifierProblem) return identifierProblem;
   switch (operation.action) {
     case 'identify':
-      return checkTimestamp(operation.timestamp) ?? checkAttributes(operation.attributes, 'attributes');
+      return checkTimestamp(operation.timestamp) ?? checkUpdateOnly(operation.attributes) ?? checkAttributes(operation.attributes, 'attributes');
     case 'event':
     case 'page':
     case 'screen':
@@ -119,6 +122,21 @@ function checkEvent(name: string | undefined, data: Attributes | undefined): Rej
     }
   }
   return undefined;
+}
+
+/** `anonymous_id` is optional, but when given it is the non-empty text a later identify's attribute will match. */
+function checkAnonymousId(anonymousId: unknown): Rejection | undefined {
+  if (anonymousId === undefined) return undefined;
+  if (!nonEmpty(anonymousId)) return reject('invalid_anonymous_id', 'anonymous_id', `anonymous_id must be a non-empty string when given; received ${JSON.stringify(anonymousId)}`);
+  return undefined;
+}
+
+/** `_update` steers the identify (update only, never create): Customer.io's schema types it as a boolean. */
+function checkUpdateOnly(attributes: Attributes | undefined): Rejection | undefined {
+  if (attributes === undefined || !('_update' in attributes)) return undefined;
+  const value = attributes['_update'];
+  if (typeof value === 'boolean') return undefined;
+  return reject('invalid_update', 'attributes._update', `_update must be true or false; received ${JSON.stringify(value)}`);
 }
 
 function checkTimestamp(timestamp: number | undefined): Rejection | undefined {

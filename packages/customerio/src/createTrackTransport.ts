@@ -1,4 +1,4 @@
-import { ConfigurationError, type Batch, type BatchResponse, type Envelope, type Transport } from '@cioscale/core';
+import { ConfigurationError, type AnonymousEventOperation, type Batch, type BatchResponse, type Envelope, type OperationError, type Transport } from '@cioscale/core';
 import { TrackClient } from 'customerio-node';
 import { Agent } from 'undici';
 import { classifyError, operationErrorsOf } from './classifyError.js';
@@ -22,7 +22,7 @@ export interface TrackTransportOptions {
 
 /** A transport bound to one workspace. */
 export interface TrackTransport {
-  /** Sends one batch as `POST /api/v2/batch`; pass it to core's `deliver`. */
+  /** Sends one batch as `POST /api/v2/batch` (an anonymous event, alone, as `POST /api/v1/events`); pass it to core's `deliver`. */
   readonly send: Transport;
   /** Where requests go, without credentials, e.g. `https://track.customer.io`. */
   readonly target: string;
@@ -62,15 +62,31 @@ export function createTrackTransport(options: TrackTransportOptions): TrackTrans
   const dispatcher = new Agent({ connections, keepAliveTimeout: 30_000, pipelining: 1 });
   const client = new TrackClient(siteId, apiKey, { url, timeout: timeoutMs, retry: { maxRetries: 0 }, dispatcher });
 
-  const send: Transport = async (batch: Batch): Promise<BatchResponse> => {
+  const sendBatch = async (envelopes: readonly Envelope[]): Promise<BatchResponse> => {
     try {
-      const body: unknown = await postBatch(client, batch.envelopes);
+      const body: unknown = await postBatch(client, envelopes);
       // customerio-node hides the status of a 2xx: a 200 body is `{}`, a 207 body lists `errors`
       const errors = operationErrorsOf(body);
       return { status: errors.length > 0 ? 207 : 200, errors };
     } catch (error) {
       throw classifyError(error);
     }
+  };
+
+  const send: Transport = async (batch: Batch): Promise<BatchResponse> => {
+    const [first] = batch.envelopes;
+    if (first !== undefined && batch.envelopes.length === 1 && first.operation.type === 'anonymous') {
+      try {
+        const { anonymous_id: anonymousId, ...event } = first.operation;
+        // v1's own call; customerio-node leaves anonymous_id out when it is empty, as for an event of no one
+        await client.trackAnonymous(anonymousId ?? '', v1AnonymousBody(event));
+        return { status: 200, errors: [] };
+      } catch (error) {
+        throw classifyError(error);
+      }
+    }
+    if (!batch.envelopes.some((envelope) => envelope.operation.type === 'anonymous')) return sendBatch(batch.envelopes);
+    return sendMixed(batch, sendBatch);
   };
 
   return {
@@ -113,4 +129,37 @@ export function batchBody(envelopes: readonly Envelope[]): string {
     parts[i] = envelope.json ?? JSON.stringify(envelope.operation);
   }
   return `{"batch":[${parts.join(',')}]}`;
+}
+
+/** v1's `{name, id, type, timestamp, data}` of an anonymous event (core calls the data `attributes`, as v2 does). */
+function v1AnonymousBody(event: Omit<AnonymousEventOperation, 'anonymous_id'>): Record<string, unknown> {
+  const { action, name, id, timestamp, attributes } = event;
+  return { name, type: action, ...(id !== undefined && { id }), ...(timestamp !== undefined && { timestamp }), ...(attributes !== undefined && { data: attributes }) };
+}
+
+/**
+ * A batch holding anonymous events among other operations. Core's batcher never makes one (each anonymous
+ * event is a batch of its own); a caller of the transport alone might. One batch is one request and one
+ * token of the budget, so the anonymous events are refused locally, never sent as extra v1 requests, and the
+ * rest goes as one v2 batch; every error's `batch_index` is this batch's.
+ */
+async function sendMixed(batch: Batch, sendBatch: (envelopes: readonly Envelope[]) => Promise<BatchResponse>): Promise<BatchResponse> {
+  const refused: OperationError[] = [];
+  const sentIndexes: number[] = [];
+  batch.envelopes.forEach((envelope, index) => {
+    if (envelope.operation.type !== 'anonymous') sentIndexes.push(index);
+    else {
+      refused.push({
+        batch_index: index,
+        reason: 'anonymous_event_not_alone',
+        field: 'operation',
+        message: 'an anonymous event has no Track v2 form: it is sent alone as POST /api/v1/events, and this batch held other operations (not sent)',
+        origin: 'local',
+      });
+    }
+  });
+  if (sentIndexes.length === 0) return { status: 207, errors: refused };
+  const answer = await sendBatch(sentIndexes.map((index) => batch.envelopes[index]!));
+  const remapped = answer.errors.map((error) => (error.batch_index === undefined ? error : { ...error, batch_index: sentIndexes[error.batch_index] ?? error.batch_index }));
+  return { status: 207, errors: [...refused, ...remapped] };
 }

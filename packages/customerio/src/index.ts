@@ -1,4 +1,5 @@
 export { createTrackTransport, type TrackTransport, type TrackTransportOptions } from './createTrackTransport.js';
+export { createTransport, type Sink, type SinkConfig } from './createTransport.js';
 export { classifyError, operationErrorsOf } from './classifyError.js';
 export { readCustomerioEnv, type CustomerioApi, type CustomerioEnv } from './env.js';
 export {

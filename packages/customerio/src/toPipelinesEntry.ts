@@ -6,7 +6,10 @@ import type { Attributes, Envelope, Operation, PersonIdentifiers } from '@ciosca
  */
 export interface PipelinesEntry {
   readonly type: 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
-  readonly userId: string;
+  /** Who the call is about; absent only on an anonymous event's call, which names `anonymousId` instead. */
+  readonly userId?: string;
+  /** An anonymous event's `anonymous_id`: a later identify with the same `anonymous_id` attribute links the two. */
+  readonly anonymousId?: string;
   /** The envelope's deterministic id: Customer.io deduplicates on it, so a replay is harmless. */
   readonly messageId: string;
   /** ISO-8601 with milliseconds; Pipelines does not take unix seconds. */
@@ -64,6 +67,14 @@ export function toPipelinesEntry(envelope: Envelope): PipelinesEntry | Unmappabl
     const { object_type_id: objectTypeId, object_id: groupId } = operation.identifiers;
     return { type: 'group', userId, groupId, objectTypeId, messageId, traits: operation.attributes ?? {} };
   }
+  if (operation.type === 'anonymous') {
+    // every Pipelines call names a userId or an anonymousId; an event of no one has neither
+    if (operation.anonymous_id === undefined) return unmappable('anonymous_id', 'a Pipelines call needs a userId or an anonymousId; this anonymous event has no anonymous_id');
+    const { anonymous_id: anonymousId, action, name, timestamp, attributes } = operation;
+    const properties = attributes ?? {};
+    if (action === 'event') return { type: 'track', anonymousId, messageId, ...iso(timestamp), event: name, properties };
+    return { type: action, anonymousId, messageId, ...iso(timestamp), name, properties };
+  }
   if (operation.action === 'merge') {
     const userId = userIdOf(operation.primary, 'primary');
     if (typeof userId !== 'string') return userId;
@@ -78,7 +89,9 @@ export function toPipelinesEntry(envelope: Envelope): PipelinesEntry | Unmappabl
       if (operation.cio_relationships !== undefined && operation.cio_relationships.length > 0) {
         return unmappable('cio_relationships', 'a Pipelines identify carries no relationships; send them as add_relationships operations (one object each)');
       }
-      return { type: 'identify', userId, messageId, ...iso(operation.timestamp), traits: operation.attributes ?? {} };
+      // an identify call creates the person it names: no Pipelines call means "update only", so it is not approximated
+      if (operation.attributes?.['_update'] === true) return unmappable('attributes._update', 'a Pipelines identify creates the person; it has no update-only form like the Track API\'s _update');
+      return { type: 'identify', userId, messageId, ...iso(operation.timestamp), traits: traitsOf(operation.attributes) };
     case 'event':
       return { type: 'track', userId, messageId, ...iso(operation.timestamp), event: operation.name, properties: operation.attributes ?? {} };
     case 'page':
@@ -108,6 +121,14 @@ export function toPipelinesEntry(envelope: Envelope): PipelinesEntry | Unmappabl
       return { type: 'track', userId, messageId, event: SEMANTIC_EVENTS.delete_relationships, properties: { objectId, objectTypeId } };
     }
   }
+}
+
+/** An identify's attributes as traits; `_update: false` steers a Track call (the default) and is no trait. */
+function traitsOf(attributes: Attributes | undefined): Attributes {
+  if (attributes === undefined) return {};
+  if (!('_update' in attributes)) return attributes;
+  const { _update: _steering, ...traits } = attributes;
+  return traits;
 }
 
 /** True for an operation {@link toPipelinesEntry} refused. */

@@ -52,6 +52,12 @@ export interface EmulatorOptions {
   readonly ledger?: LedgerMode;
   /** Event ids the `counters` ledger remembers for dedupe; 0 turns dedupe off. Ignored by `full`. @defaultValue 100000 */
   readonly dedupeWindow?: number;
+  /**
+   * The workspace setting "event merging": an identify that sets a person's `anonymous_id` attribute moves the
+   * anonymous events with that `anonymous_id` received in the last 30 days to the person. Full ledger only.
+   * @defaultValue false (Customer.io's docs tell you to turn it on)
+   */
+  readonly mergeAnonymousEvents?: boolean;
   /** Faults injected from the start. @defaultValue no faults */
   readonly faults?: FaultOptions;
   /** Uniform [0, 1) random source for faults and jitter; inject one to make tests deterministic. @defaultValue Math.random */
@@ -123,6 +129,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (!Number.isInteger(dedupeWindow) || dedupeWindow < 0 || dedupeWindow >= 2 ** 24) {
     throw new EmulatorOptionError('dedupeWindow', 'an integer from 0 to 16777215', dedupeWindow);
   }
+  const mergeAnonymousEvents = options.mergeAnonymousEvents ?? false;
+  if (typeof mergeAnonymousEvents !== 'boolean') throw new EmulatorOptionError('mergeAnonymousEvents', 'true or false', mergeAnonymousEvents);
   const listed = options.workspaces ?? [DEFAULT_WORKSPACE];
   if (!Array.isArray(listed) || listed.length === 0) throw new EmulatorOptionError('workspaces', 'a non-empty list of siteId:apiKey', listed);
   const workspaces = (listed as readonly (string | WorkspaceOptions)[]).map((entry, index): WorkspaceSettings => {
@@ -137,6 +145,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
       ledger,
       dedupeWindow,
       environmentId: index + 1,
+      mergeAnonymousEvents,
     };
   });
   const seen = new Set<string>();

@@ -69,6 +69,8 @@ export interface WorkspaceSettings {
   readonly dedupeWindow: number;
   /** Position in the workspace list, from 1: the `environment_id` of `GET /api/v1/accounts/region`. */
   readonly environmentId: number;
+  /** The workspace setting "event merging" (full ledger only). */
+  readonly mergeAnonymousEvents: boolean;
 }
 
 function emptyCounters(): WorkspaceCounters {
@@ -103,7 +105,7 @@ export class Workspace {
     this.apiKey = settings.apiKey;
     this.environmentId = settings.environmentId;
     this.rateLimit = new EmulatedRateLimit(settings.rate, settings.burst, clock, settings.rateLimitMode);
-    this.ledger = settings.ledger === 'full' ? new FullLedger() : new CountersLedger(settings.dedupeWindow);
+    this.ledger = settings.ledger === 'full' ? new FullLedger({ mergeAnonymousEvents: settings.mergeAnonymousEvents }) : new CountersLedger(settings.dedupeWindow);
   }
 
   /** Applies one valid operation to the ledger and counts it, flagging a millisecond timestamp. */

@@ -23,6 +23,7 @@ import { CONSUMER_DEFAULTS } from './defaults.js';
 import { decideJobFate, type Pending } from './jobFate.js';
 import { within } from './within.js';
 import type { ResolvedWorkspace } from './workspaces.js';
+import type { Lane } from './lanes.js';
 
 /** Options of {@link createConsumer}. */
 export interface ConsumerOptions {
@@ -55,6 +56,11 @@ export interface ConsumerOptions {
    * are applied at start by {@link applyConfiguredBudget} (only when the configuration changed)
    */
   readonly tokenSource?: TokenSource;
+  /**
+   * The lane of the fleet budget this consumer's requests take from (ignored with a custom `tokenSource`):
+   * `bulk` for a backfill fleet, which gets what live traffic leaves (see `Lane`). @defaultValue 'live'
+   */
+  readonly lane?: Lane;
   /** BullMQ job lock, ms; a killed worker's jobs come back after it. @defaultValue {@link CONSUMER_DEFAULTS}.lockDurationMs (30_000) */
   readonly lockDurationMs?: number;
   /** How often stalled jobs are looked for, ms. @defaultValue {@link CONSUMER_DEFAULTS}.stalledIntervalMs (30_000) */
@@ -116,7 +122,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   tokenConnection?.on('error', (error: unknown) => options.onError?.(error));
   const tokenSource =
     options.tokenSource ??
-    new RedisTokenSource(tokenConnection ?? redis, { workspace: workspace.name, namespace, rate: workspace.rate, burst: workspace.burst, ...(options.onError && { onError: options.onError }) });
+    new RedisTokenSource(tokenConnection ?? redis, { workspace: workspace.name, namespace, rate: workspace.rate, burst: workspace.burst, ...(options.lane && { lane: options.lane }), ...(options.onError && { onError: options.onError }) });
   const metrics = new PipelineMetrics(undefined, tokenSource);
   const envelopes = new Subject<Envelope<Pending>>();
   let pipeline: ReturnType<typeof deliver<Pending>>;

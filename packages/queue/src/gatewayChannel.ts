@@ -17,6 +17,14 @@ export interface GatewayWorkspaceReport {
   readonly backlog: number;
   readonly backlogLimit: number;
   readonly refusing: boolean;
+  /** Why it answers 429: the backlog's depth or its drain ETA; absent while it does not. */
+  readonly refusal?: 'backlog' | 'drain_eta';
+  /** Operations/s the workers finished over the drain window; absent while the ETA limit is off or not yet measured. */
+  readonly drainPerSecond?: number;
+  /** The drain ETA, s: `null` while nothing drains and something waits; absent like `drainPerSecond`. */
+  readonly drainEtaSeconds?: number | null;
+  /** The drain ETA past which it answers 429, s; absent while that limit is off. */
+  readonly maxDrainSeconds?: number;
 }
 
 /** What one gateway process publishes about itself. */

@@ -10,7 +10,7 @@ export { shardOf } from './shardOf.js';
 
 // Producing.
 export { createProducer, type EnqueueRequest, type Producer, type ProducerOptions } from './producer.js';
-export { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+export { bullJobOptions, jobIdOf, type OperationJobData, type OperationJobOptions } from './jobData.js';
 export { jobEnvelope, type InvalidJob } from './jobEnvelope.js';
 
 // The fleet-wide budget.
@@ -27,7 +27,8 @@ export { DeadLetter, type DeadLetterRecord } from './deadLetter.js';
 export { replayDeadLetters, type ReplayOptions } from './replay.js';
 export { MetricsChannel, type WorkerReport } from './metricsChannel.js';
 
-// Watching the fleet (the monitor): reading writes nothing; only `QueueShards.setPaused` and `setBudget` act.
+// Watching the fleet (the monitor, the dlq tool): reading writes nothing; only `QueueShards.setPaused`,
+// `QueueShards.replayDeadLetters` and `setBudget` act.
 export { QueueShards, type JobCounts, type QueueReading } from './queueShards.js';
 export { readDeadLetterSamples, type DeadLetterSample, type DeadLetterSummary } from './readDeadLetterSamples.js';
 export { readLiveWorkers, type WorkerReading } from './readLiveWorkers.js';

@@ -1,8 +1,8 @@
 import type { Operation } from '@cioscale/core';
 
 /**
- * What a queued job carries: the operation as it will be sent, its envelope id (also the BullMQ job id,
- * so an enqueue retried after a timeout does not add a second job) and when it was produced.
+ * What a queued job carries: the operation as it will be sent, its envelope id (also the BullMQ job id, through
+ * {@link jobIdOf}, so an enqueue retried after a timeout does not add a second job) and when it was produced.
  */
 export interface OperationJobData {
   /** The Track v2 operation; event operations already carry `id`. */
@@ -13,6 +13,18 @@ export interface OperationJobData {
   readonly producedAt: number;
   /** The workspace it is routed to. */
   readonly workspace: string;
+}
+
+/**
+ * The BullMQ job id of an envelope id. BullMQ refuses a custom id that is an integer or holds `:` (it splits
+ * keys on it), and an event's id can be the caller's own (`"42"`, `"order:7"`): one such id would fail the
+ * whole write it shares with other callers' operations. Those ids, and any already starting with the `x-`
+ * escape, are hex-encoded behind `x-`. That is injective and deterministic (a retried enqueue still finds
+ * its job), and the identity for every ULID and ordinary id; the job's data keeps the envelope id as sent.
+ */
+export function jobIdOf(envelopeId: string): string {
+  const safe = `${parseInt(envelopeId, 10)}` !== envelopeId && !envelopeId.includes(':') && !envelopeId.startsWith('x-');
+  return safe ? envelopeId : `x-${Buffer.from(envelopeId, 'utf8').toString('hex')}`;
 }
 
 /** BullMQ job options every operation gets unless the producer overrides them. */

@@ -43,7 +43,8 @@ function operationProblem(operation: unknown): InvalidJob | undefined {
   if (operation === undefined) return invalid('operation', 'job data has no operation');
   if (!isObject(operation)) return invalid('operation', `operation must be an object; received ${describe(operation)}`);
   const { type, action } = operation;
-  if (type !== 'person' && type !== 'object') return invalid('operation.type', `operation.type must be "person" or "object"; received ${describe(type)}`);
+  if (type === 'anonymous') return anonymousEventProblem(operation);
+  if (type !== 'person' && type !== 'object') return invalid('operation.type', `operation.type must be "person", "object" or "anonymous"; received ${describe(type)}`);
   if (type === 'object' ? action !== 'identify' : typeof action !== 'string' || !PERSON_ACTIONS.has(action)) {
     return invalid('operation.action', `operation.action ${describe(action)} is not a Track v2 action of a ${type}`);
   }
@@ -59,6 +60,14 @@ function operationProblem(operation: unknown): InvalidJob | undefined {
     return invalid('operation.cio_relationships', `operation.cio_relationships must be an array; received ${describe(operation['cio_relationships'])}`);
   }
   if (EVENT_ACTIONS.has(action as string) && typeof operation['name'] !== 'string') return invalid('operation.name', `operation.name must be a string; received ${describe(operation['name'])}`);
+  return undefined;
+}
+
+/** Core's anonymous event (sent alone through Track v1): an event action, a name, object data. */
+function anonymousEventProblem(operation: Record<string, unknown>): InvalidJob | undefined {
+  if (typeof operation['action'] !== 'string' || !EVENT_ACTIONS.has(operation['action'])) return invalid('operation.action', `operation.action ${describe(operation['action'])} is not an anonymous event's (event, page or screen)`);
+  if (typeof operation['name'] !== 'string') return invalid('operation.name', `operation.name must be a string; received ${describe(operation['name'])}`);
+  if (operation['attributes'] !== undefined && !isObject(operation['attributes'])) return invalid('operation.attributes', `operation.attributes must be an object; received ${describe(operation['attributes'])}`);
   return undefined;
 }
 

@@ -71,7 +71,8 @@ export async function deadLetterInvalidJob(deadLetter: DeadLetter, job: Job<Oper
   const fields = typeof data === 'object' && data !== null ? (data as Partial<Record<keyof OperationJobData, unknown>>) : {};
   const carried = raw?.text ?? fields.operation ?? data;
   await deadLetter.add({
-    id: job.id ?? String(fields.id),
+    // the envelope id when the data carries one: the job id may be its escaped form (jobIdOf)
+    id: typeof fields.id === 'string' && fields.id !== '' ? fields.id : (job.id ?? String(fields.id)),
     workspace,
     // not an Operation: what stood in its place, kept for the person who fixes the producer
     operation: carried as Operation,

@@ -3,7 +3,8 @@ import { Queue } from 'bullmq';
 import { createRedisClient, type RedisClient, type RedisTarget } from './connection.js';
 import { ConfigurationError } from '@cioscale/core';
 import { QueueUnavailableError } from './errors.js';
-import { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+import { addStandardJobs, encodeJobOptions, type StandardJob } from './addStandardJobs.js';
+import { bullJobOptions, jobIdOf, type OperationJobData, type OperationJobOptions } from './jobData.js';
 import { checkName, DEFAULT_NAMESPACE, queueLocation, type QueueLocation } from './keys.js';
 import { shardOf } from './shardOf.js';
 import { within } from './within.js';
@@ -52,7 +53,7 @@ export interface Producer {
    * a newer one. @throws {QueueUnavailableError} when Redis is unreachable or does not answer within `timeoutMs`
    */
   enqueue(operation: Operation | EnqueueRequest): Promise<string>;
-  /** Enqueues many with one round trip per queue (BullMQ `addBulk`); resolves with their ids in order. */
+  /** Enqueues many with one round trip per queue (one pipeline of BullMQ's `addStandardJob`); resolves with their ids in order. */
   enqueueMany(operations: readonly (Operation | EnqueueRequest)[]): Promise<string[]>;
   /** The BullMQ queues, by workspace then shard, for depth and admin; filled on the first enqueue. */
   readonly queues: ReadonlyMap<string, readonly Queue<OperationJobData>[]>;
@@ -86,7 +87,8 @@ export function createProducer(options: ProducerOptions): Producer {
   // without a listener ioredis prints every reconnection error; enqueue reports the state instead
   redis.on('error', () => undefined);
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
-  const jobOptions = bullJobOptions(options.jobs);
+  // every job has the same options: encoded once, as BullMQ stores them, with each job's id added
+  const encodedOptions = encodeJobOptions(bullJobOptions(options.jobs));
   const queues = new Map<string, Queue<OperationJobData>[]>();
   const shards = new Map<string, { workspace: ResolvedWorkspace; locations: QueueLocation[] }>();
   for (const workspace of workspaces) {
@@ -132,12 +134,16 @@ export function createProducer(options: ProducerOptions): Producer {
     await ready();
     const now = Date.now();
     const prepared = items.map((item) => prepare(item, now));
-    const byQueue = new Map<Queue<OperationJobData>, OperationJobData[]>();
-    for (const { queue, data } of prepared) byQueue.set(queue, [...(byQueue.get(queue) ?? []), data]);
+    const byQueue = new Map<Queue<OperationJobData>, StandardJob[]>();
+    for (const { queue, data } of prepared) {
+      const job: StandardJob = { id: jobIdOf(data.id), name: data.operation.action, json: JSON.stringify(data) };
+      const list = byQueue.get(queue);
+      if (list) list.push(job);
+      else byQueue.set(queue, [job]);
+    }
     try {
-      await Promise.all(
-        [...byQueue].map(([queue, list]) => queue.addBulk(list.map((data) => ({ name: data.operation.action, data, opts: { ...jobOptions, jobId: data.id } })))),
-      );
+      // one pipeline per queue with BullMQ's own script, without addBulk's per-job objects (addStandardJobs.ts)
+      await Promise.all([...byQueue].map(([queue, jobs]) => addStandardJobs(queue, jobs, encodedOptions)));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (message === 'Command timed out') {

@@ -1,6 +1,9 @@
 import { Queue } from 'bullmq';
 import type { RedisClient } from './connection.js';
-import { checkName, DEFAULT_NAMESPACE, queueLocation, waitListKey } from './keys.js';
+import { DeadLetter } from './deadLetter.js';
+import type { OperationJobData } from './jobData.js';
+import { checkName, DEFAULT_NAMESPACE, queueLocation, waitListKey, type QueueLocation } from './keys.js';
+import { replayDeadLetters, type ReplayOptions } from './replay.js';
 
 /** BullMQ job counts of one queue. */
 export interface JobCounts {
@@ -29,15 +32,16 @@ const STATES = ['waiting', 'prioritized', 'paused', 'active', 'delayed', 'failed
 
 /**
  * The BullMQ queues of workspaces' shards, opened on first use on one connection (the caller's, which it
- * keeps), for what an operator reads and does: job counts, pause and resume.
+ * keeps), for what an operator reads and does: job counts, pause and resume, the dead letter and its replay.
  *
  * @example
  * const shards = new QueueShards(redis);
  * const [shard0] = await shards.read('default', 1); // shard0.counts.waiting
  * await shards.setPaused('default', 0, true);
+ * await shards.replayDeadLetters('default', 0, { limit: 10 });
  */
 export class QueueShards {
-  private readonly open = new Map<string, Queue>();
+  private readonly open = new Map<string, Queue<OperationJobData>>();
   private readonly namespace: string;
 
   constructor(
@@ -65,19 +69,33 @@ export class QueueShards {
     await (paused ? queue.pause() : queue.resume());
   }
 
+  /** The dead letter of one shard (its records and index; no BullMQ queue is opened). */
+  deadLetter(workspace: string, shard: number): DeadLetter {
+    return new DeadLetter(this.redis, this.location(workspace, shard));
+  }
+
+  /** Re-enqueues one shard's dead-lettered operations under their original ids: see {@link replayDeadLetters}. */
+  replayDeadLetters(workspace: string, shard: number, options: ReplayOptions = {}): Promise<string[]> {
+    return replayDeadLetters(this.deadLetter(workspace, shard), this.queue(workspace, shard).queue, options);
+  }
+
   /** Closes the queues; the connection stays with its owner. */
   async close(): Promise<void> {
     await Promise.all([...this.open.values()].map((queue) => queue.close()));
     this.open.clear();
   }
 
-  private queue(workspace: string, shard: number): { queue: Queue; waitList: string } {
-    const location = queueLocation(this.namespace, checkName('workspace', workspace), shard);
+  private location(workspace: string, shard: number): QueueLocation {
+    return queueLocation(this.namespace, checkName('workspace', workspace), shard);
+  }
+
+  private queue(workspace: string, shard: number): { queue: Queue<OperationJobData>; waitList: string } {
+    const location = this.location(workspace, shard);
     const waitList = waitListKey(location);
     let queue = this.open.get(waitList);
     if (!queue) {
       // skipMetasUpdate: a watcher must not write the queue's meta (BullMQ would stamp its version on every open)
-      queue = new Queue(location.name, { connection: this.redis, prefix: location.prefix, skipMetasUpdate: true });
+      queue = new Queue<OperationJobData>(location.name, { connection: this.redis, prefix: location.prefix, skipMetasUpdate: true });
       // a lost Redis shows in the reading that fails; without a listener the queue's 'error' would crash the process
       queue.on('error', () => undefined);
       this.open.set(waitList, queue);

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { DeadLetter } from './deadLetter.js';
-import { bullJobOptions, type OperationJobData, type OperationJobOptions } from './jobData.js';
+import { bullJobOptions, jobIdOf, type OperationJobData, type OperationJobOptions } from './jobData.js';
 
 /** Options of {@link replayDeadLetters}. */
 export interface ReplayOptions {
@@ -26,7 +26,7 @@ export async function replayDeadLetters(deadLetter: DeadLetter, queue: Queue<Ope
   const records = options.ids ? await deadLetter.get(options.ids) : deadLetter.entries();
   for await (const record of records) {
     if (replayed.length >= limit) break;
-    const old = await queue.getJob(record.id);
+    const old = await queue.getJob(jobIdOf(record.id));
     if (old) {
       const state = await old.getState();
       // an id that is back in the queue (replayed already, or re-enqueued by its producer) is left alone
@@ -37,7 +37,7 @@ export async function replayDeadLetters(deadLetter: DeadLetter, queue: Queue<Ope
       await old.remove();
     }
     const data: OperationJobData = { operation: record.operation, id: record.id, producedAt: Date.now(), workspace: record.workspace };
-    await queue.add(record.operation.action, data, { ...jobOptions, jobId: record.id });
+    await queue.add(record.operation.action, data, { ...jobOptions, jobId: jobIdOf(record.id) });
     // not a plain delete: a worker may already have dead-lettered it again, and that record must stay
     await deadLetter.removeIfUnchanged(record);
     replayed.push(record.id);

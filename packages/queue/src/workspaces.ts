@@ -10,6 +10,11 @@ export interface WorkspaceConfig {
   readonly siteIdEnv?: string;
   /** Name of the env var holding the Track API key. @defaultValue 'CUSTOMERIO_TRACK_API_KEY' */
   readonly apiKeyEnv?: string;
+  /**
+   * Name of the env var holding the workspace's Data Pipelines write key, read by a worker with
+   * `CIO_API=pipelines`. @defaultValue 'CUSTOMERIO_PIPELINES_WRITE_KEY'
+   */
+  readonly writeKeyEnv?: string;
   /** Data centre. @defaultValue 'us' */
   readonly region?: 'us' | 'eu';
   /** Request budget of the workspace, in requests/s, shared by every worker. @defaultValue core's `DEFAULT_BUDGET.rate` (100) */
@@ -20,8 +25,11 @@ export interface WorkspaceConfig {
   readonly shards?: number;
 }
 
-/** A {@link WorkspaceConfig} with its defaults filled in. */
-export type ResolvedWorkspace = Required<WorkspaceConfig>;
+/**
+ * A {@link WorkspaceConfig} with its defaults filled in. `writeKeyEnv` stays optional in the type (a
+ * workspace built in code for the Track API need not name it); {@link loadWorkspaces} always fills it.
+ */
+export type ResolvedWorkspace = Required<Omit<WorkspaceConfig, 'writeKeyEnv'>> & Pick<WorkspaceConfig, 'writeKeyEnv'>;
 
 /** The single workspace of a deployment without a workspaces file. */
 export function defaultWorkspace(overrides: Partial<WorkspaceConfig> = {}): ResolvedWorkspace {
@@ -83,7 +91,7 @@ export function parseWorkspaces(parsed: unknown): ResolvedWorkspace[] {
 function resolveWorkspace(entry: WorkspaceConfig, at: string): ResolvedWorkspace {
   if (typeof entry !== 'object' || entry === null) throw new ConfigurationError(at, 'an object');
   const name = checkName(`${at}.name`, entry.name);
-  const envName = (field: 'siteIdEnv' | 'apiKeyEnv', fallback: string): string => {
+  const envName = (field: 'siteIdEnv' | 'apiKeyEnv' | 'writeKeyEnv', fallback: string): string => {
     const value = entry[field] ?? fallback;
     if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigurationError(`${at}.${field}`, 'an environment variable name', JSON.stringify(value));
     return value;
@@ -101,6 +109,7 @@ function resolveWorkspace(entry: WorkspaceConfig, at: string): ResolvedWorkspace
     name,
     siteIdEnv: envName('siteIdEnv', 'CUSTOMERIO_SITE_ID'),
     apiKeyEnv: envName('apiKeyEnv', 'CUSTOMERIO_TRACK_API_KEY'),
+    writeKeyEnv: envName('writeKeyEnv', 'CUSTOMERIO_PIPELINES_WRITE_KEY'),
     region,
     rate: number('rate', DEFAULT_BUDGET.rate, false, Number.MIN_VALUE),
     burst: number('burst', DEFAULT_BUDGET.burst, false, 1),

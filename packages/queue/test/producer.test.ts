@@ -1,7 +1,7 @@
 import { track } from '@cioscale/core';
 import { freePort, freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
-import { createProducer, createRedisClient, defaultWorkspace, parseWorkspaces, queueLocation, QueueUnavailableError, waitListKey } from '../src/index.js';
+import { createProducer, createRedisClient, defaultWorkspace, jobIdOf, parseWorkspaces, queueLocation, QueueUnavailableError, waitListKey } from '../src/index.js';
 
 const ctx = useTestRedis((url) => createRedisClient(url, 'producer'));
 
@@ -37,6 +37,26 @@ describe('createProducer', () => {
     const again = await producer.enqueue({ operation: op, sourceKey: 'orders#1' });
     expect(again).toBe(first[0]);
     expect(await producer.queues.get('default')?.[0]?.getWaitingCount()).toBe(2);
+    await producer.close();
+  });
+
+  it("enqueues events whose caller-given ids BullMQ refuses as job ids beside others, keeping each id as sent", async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: ctx.server.url, namespace });
+    // "42" is an integer and "order:7" holds BullMQ's key separator: unescaped, either failed the whole write
+    const ids = ['42', 'order:7', 'x-34', '01J000000000000000000000AB'];
+    const operations = ids.map((id) => track('p1', 'paid', {}, { id, timestamp: 1_700_000_000 }));
+    expect(await producer.enqueueMany(operations)).toEqual(ids);
+    const queue = producer.queues.get('default')?.[0];
+    expect(await queue?.getWaitingCount()).toBe(4);
+    const sent = await Promise.all(ids.map(async (id) => (await queue?.getJob(jobIdOf(id)))?.data));
+    expect(sent.map((data) => [data?.id, data?.operation])).toEqual(operations.map((operation, index) => [ids[index], operation]));
+    // a ULID keeps its own job id; the escaped ones cannot collide with it or with each other
+    expect(jobIdOf('01J000000000000000000000AB')).toBe('01J000000000000000000000AB');
+    expect(new Set(ids.map(jobIdOf)).size).toBe(4);
+    // deterministic: enqueueing the same events again adds nothing
+    await producer.enqueueMany(operations);
+    expect(await queue?.getWaitingCount()).toBe(4);
     await producer.close();
   });
 

@@ -80,6 +80,24 @@ describe('QueueShards', () => {
     }
   });
 
+  it('replays one shard\'s dead letter into that shard\'s queue under the original ids', async () => {
+    const namespace = freshNamespace();
+    const shards = new QueueShards(ctx.redis, namespace);
+    const record = (id: string): DeadLetterRecord => ({ id, workspace: 'us1', operation: track('ada', 'paid'), producedAt: 0, status: 'failed', reason: 'CIO_RETRIES_EXHAUSTED', message: 'gave up', attempts: 5, deadAt: 1_000 });
+    try {
+      await shards.deadLetter('us1', 1).add(record('a'));
+      await shards.deadLetter('us1', 1).add(record('b'));
+      expect(shards.deadLetter('us1', 1).location).toEqual(queueLocation(namespace, 'us1', 1));
+      expect(await shards.replayDeadLetters('us1', 1, { ids: ['b'] })).toEqual(['b']);
+      expect((await shards.deadLetter('us1', 1).list()).map(({ id }) => id)).toEqual(['a']);
+      const [shard0, shard1] = await shards.read('us1', 2);
+      expect([shard0?.counts.waiting, shard1?.counts.waiting]).toEqual([0, 1]);
+      expect(await ctx.redis.lrange(shard1!.waitList, 0, -1)).toEqual(['b']);
+    } finally {
+      await shards.close();
+    }
+  });
+
   it('writes nothing when it reads a workspace nobody has used', async () => {
     const namespace = freshNamespace();
     const shards = new QueueShards(ctx.redis, namespace);

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The path of one of the worker's entry points (`main.ts`, `dlq.ts`, `loadgen.ts`), for a test that starts it itself. */
+export const workerScriptPath = (script: string): string => fileURLToPath(new URL(`../../src/${script}`, import.meta.url));
+
+const main = workerScriptPath('main.ts');
 
 /** A worker process started by a test. */
 export interface SpawnedWorker {
@@ -16,7 +19,7 @@ export interface SpawnedWorker {
 
 /** Runs `apps/worker/src/main.ts` (or the `script` beside it) with `env` and `args` to its end; resolves with its exit code and output. */
 export function runWorkerScript(env: Record<string, string>, options: { script?: string; args?: readonly string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const path = options.script ? fileURLToPath(new URL(`../../src/${options.script}`, import.meta.url)) : main;
+  const path = options.script ? workerScriptPath(options.script) : main;
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', path, ...(options.args ?? [])], { env: { PATH: process.env['PATH'] ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

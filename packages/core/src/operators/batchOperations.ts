@@ -39,7 +39,8 @@ export type NormalizedBatchOptions<S = unknown> = Required<Omit<BatchOperationsO
  *
  * The batch is closed before an envelope that would push the request over `maxBytes` (so every batch
  * fits), when it holds `maxOperations`, or `maxWaitMs` after its first envelope; what is left is sent
- * when the source completes. Each batch's `bytes` is the exact request size. Only batches come out: an
+ * when the source completes. Each batch's `bytes` is the exact request size. An anonymous event is a batch of
+ * its own, emitted at once: Customer.io takes it only as a Track v1 call, one request per event. Only batches come out: an
  * envelope too large to fit even alone goes to `onRejected` as a `batch_too_large` rejected outcome at
  * once, without disturbing the batch being filled. Errors pass through and drop the unsent batch, whose
  * envelopes the source has not acknowledged.
@@ -89,6 +90,9 @@ export function batchOperations<S>(options: BatchOperationsOptions<S> = {}): Ope
             clear();
             return subscriber.error(new OperationTooLargeError(rejection.message));
           }
+          // Track v2 has no anonymous event: it goes out alone, as its own v1 request, so a batch is still one
+          // request and one token of the budget. The batch being filled is left as it is.
+          if (envelope.operation.type === 'anonymous') return subscriber.next({ envelopes: [envelope], bytes: batchRequestBytes([envelope.bytes]) });
           // +1 for the comma before it
           if (buffer.length > 0 && bufferBytes + 1 + envelope.bytes > maxBytes) {
             flush();

@@ -15,6 +15,9 @@ const DEFAULT_EVENT_LIMIT = 1000;
 /** A merge moves "the most recent 30-days of event history" of the secondary (merge operation, OpenAPI document). */
 const MERGED_EVENT_HISTORY_SECONDS = 30 * 24 * 60 * 60;
 
+/** Event merging attributes anonymous events "logged within the last 30 days" (trackAnonymous, OpenAPI document). */
+const ANONYMOUS_MERGE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
+
 const METRIC_SOURCES: Record<DeliveryCommand['action'], DeliveryMetricView['source']> = { delivery_event: 'v2', metric: 'metrics', push_metric: 'push_events' };
 
 interface DeliveryRecord {
@@ -25,6 +28,13 @@ interface DeliveryRecord {
 /** Records everything a workspace receives. See {@link Ledger}. */
 export class FullLedger implements Ledger {
   readonly mode = 'full' as const;
+  /** The workspace setting "event merging": an identify setting `anonymous_id` takes that visitor's anonymous events. */
+  readonly #mergeAnonymousEvents: boolean;
+
+  constructor(options: { readonly mergeAnonymousEvents?: boolean } = {}) {
+    this.#mergeAnonymousEvents = options.mergeAnonymousEvents ?? false;
+  }
+
   readonly #index = new IdentifierMap<PersonRecord>();
   /**
    * Suppressed identifiers, each pointing at every identifier suppressed with it: unsuppressing one
@@ -207,7 +217,27 @@ export class FullLedger implements Ledger {
       this.#adoptIdentifier(person, 'email', byCioId);
     }
     if (command.relationships !== undefined) this.#relate(person, command.relationships.objects, command.relationships.adding, now);
+    if (this.#mergeAnonymousEvents) this.#adoptAnonymousEvents(person, now);
     return 'applied';
+  }
+
+  /** Moves the anonymous events bearing the person's `anonymous_id` attribute, received in the last 30 days, to the person. */
+  #adoptAnonymousEvents(person: PersonRecord, now: number): void {
+    const anonymousId = person.attribute('anonymous_id');
+    if (typeof anonymousId !== 'string' || anonymousId === '') return;
+    const since = now - ANONYMOUS_MERGE_WINDOW_MS;
+    let kept = 0;
+    let moved = 0;
+    for (const event of this.#anonymousEvents) {
+      if (event.anonymousId === anonymousId && event.receivedAt >= since) {
+        person.events.push({ ...event, cioId: person.cioId });
+        moved++;
+      } else this.#anonymousEvents[kept++] = event;
+    }
+    if (moved === 0) return;
+    this.#anonymousEvents.length = kept;
+    person.events.sort((a, b) => a.receivedAt - b.receivedAt);
+    this.#personEvents += moved;
   }
 
   /**

@@ -38,6 +38,10 @@ function commandOf(body: Record<string, unknown>, type: unknown, timestamp: numb
     const secondary = userOf(body['previousId'], 'previousId');
     return isProblem(secondary) ? secondary : { action: 'merge', primary, secondary };
   }
+  // an event call with an anonymousId and no userId is an anonymous event, as Track v1's POST /api/v1/events
+  if ((type === 'track' || type === 'page' || type === 'screen') && (body['userId'] === undefined || body['userId'] === null) && body['anonymousId'] !== undefined) {
+    return anonymousEventCommand(body, type, timestamp, messageId);
+  }
   const person = userOf(body['userId'], 'userId');
   if (isProblem(person)) return person;
   switch (type) {
@@ -66,6 +70,17 @@ function commandOf(body: Record<string, unknown>, type: unknown, timestamp: numb
     default:
       return problem('invalid', 'type', `type must be one of ${CALL_TYPES.join(', ')}; received ${JSON.stringify(type)}`);
   }
+}
+
+/** A `track`/`page`/`screen` call naming an `anonymousId` instead of a `userId` (semantic events need a person). */
+function anonymousEventCommand(body: Record<string, unknown>, type: 'track' | 'page' | 'screen', timestamp: number | undefined, messageId: string | undefined): Command | Problem {
+  const anonymousId = identifierText(body['anonymousId'], 'anonymousId', 'strings only');
+  if (isProblem(anonymousId)) return anonymousId;
+  const name = type === 'track' ? eventName(body['event'], 'event') : eventName(body['name'], 'name');
+  if (isProblem(name)) return name;
+  const data = checkEventData(body['properties'], 'properties');
+  if (isProblem(data)) return data;
+  return { action: 'anonymous_event', anonymousId, eventType: type === 'track' ? 'event' : type, name, id: messageId, timestamp, data };
 }
 
 /** A track call, or the Track action a semantic event stands for. */
@@ -109,7 +124,7 @@ function trackCommand(body: Record<string, unknown>, person: PersonRef, timestam
  * `@` an email, anything else an id (see docs/pipelines-api.md for why this is an assumption).
  */
 function userOf(value: unknown, field: string): PersonRef | Problem {
-  if (value === undefined || value === null) return problem('required', field, `${field} is required (anonymous calls are not emulated)`);
+  if (value === undefined || value === null) return problem('required', field, `${field} is required (an anonymousId stands in for it only on track, page and screen calls)`);
   return personFromPath(typeof value === 'number' ? String(value) : (value as string), field);
 }
 
