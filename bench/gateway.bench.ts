@@ -10,6 +10,9 @@
  *
  *   pnpm --filter @cioscale/bench run gateway [seconds per run, default 8] [connections, default 32] [rounds, default 1]
  *
+ * The gateway measured is the built one (`node apps/gateway/dist/main.js`, built first with turbo), as the image
+ * runs it; `GATEWAY_BENCH_BUILT=0` runs its sources through tsx instead, `GATEWAY_BENCH_TSX=1` adds that beside it.
+ *
  * Rounds interleave the targets (ceiling, gateway, …, ceiling, gateway, …) and report each one's median, so a
  * change in the machine's load hits every target alike. Environment:
  * - `GATEWAY_BENCH_BEFORE=/work/main`: also runs the gateway of that checkout (its own sources and packages)
@@ -18,7 +21,7 @@
  *   they exit at the end of the run; one file per thread, the largest is the main thread's, the pid is in
  *   the name and in the table's target line).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
@@ -34,6 +37,10 @@ const HEADERS = { authorization: `Basic ${Buffer.from(`${SITE.siteId}:${SITE.api
 const IDENTIFY = JSON.stringify({ email: 'ada@example.com', plan: 'pro', first_name: 'Ada', created_at: 1_700_000_000 });
 const TRACK = JSON.stringify({ name: 'purchased', data: { amount_cents: 1999, currency: 'USD', sku: 'bench-1' } });
 const gatewayMain = fileURLToPath(new URL('../apps/gateway/src/main.ts', import.meta.url));
+// what the image runs (`node dist/main.js`): tsx's transform wraps every named closure in a `__name` call and
+// resolves the workspace packages to their sources, so a gateway under tsx is not the one users run
+const gatewayBuilt = fileURLToPath(new URL('../apps/gateway/dist/main.js', import.meta.url));
+const built = process.env['GATEWAY_BENCH_BUILT'] !== '0';
 
 /** Child side of `--bare`: the ceiling — read, parse, answer 200, nothing else. */
 function serveBare(): void {
@@ -72,7 +79,8 @@ async function forked(name: string, flag: string): Promise<Target> {
 async function gateway(name: string, main: string, redisUrl: string, redisPid: number): Promise<Target> {
   const profile = process.env['GATEWAY_BENCH_CPU_PROF'];
   const env = { PATH: process.env['PATH'] ?? '', REDIS_URL: redisUrl, CIO_QUEUE_NAMESPACE: freshNamespace(), CUSTOMERIO_SITE_ID: SITE.siteId, CUSTOMERIO_TRACK_API_KEY: SITE.apiKey, PORT: '0', GATEWAY_MAX_BACKLOG: '100000000' };
-  const execArgv = ['--conditions=source', '--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
+  const viaTsx = main.endsWith('.ts');
+  const execArgv = [...(viaTsx ? ['--conditions=source', '--import', 'tsx'] : []), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])];
   const child = spawn(process.execPath, [...execArgv, main], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -130,7 +138,12 @@ async function main(): Promise<void> {
   const redis = await redisServer();
   const targets = [await forked('bare node:http (ceiling)', '--bare')];
   if (before) targets.push(await gateway('gateway before', join(before, 'apps/gateway/src/main.ts'), redis.url, redis.pid));
-  targets.push(await gateway('gateway', gatewayMain, redis.url, redis.pid), await forked('emulator', '--emulator'));
+  if (built) {
+    execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@cioscale/gateway...', '--output-logs=errors-only'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
+    targets.push(await gateway('gateway', gatewayBuilt, redis.url, redis.pid));
+    if (process.env['GATEWAY_BENCH_TSX'] === '1') targets.push(await gateway('gateway through tsx', gatewayMain, redis.url, redis.pid));
+  } else targets.push(await gateway('gateway', gatewayMain, redis.url, redis.pid));
+  targets.push(await forked('emulator', '--emulator'));
   const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
   try {
     for (const target of targets) await load(target, 2, connections);
