@@ -2,28 +2,20 @@
  * The full ledger: people, events, devices, relationships, objects, suppressed and deleted
  * identifiers. Memory grows with the data sent; use the counters ledger for long soak runs.
  */
-import type { Command, DeliveryCommand, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef, RelatedObject } from '../commands.js';
+import type { Command, EventType, IdentifyCommand, PersonIdentifierKind, PersonRef, RelatedObject } from '../commands.js';
 import { isProblem, personFromPath } from '../validate/common.js';
+import { AnonymousEvents } from './anonymousEvents.js';
+import { DeliveryLog } from './deliveryLog.js';
 import { UnboundedEventIdSet } from './eventIds.js';
 import { IdentifierMap } from './identifierIndex.js';
 import { PersonRecord } from './person.js';
-import type { ApplyResult, DeliveryMetricView, DeliveryView, EventQuery, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
+import type { ApplyResult, DeliveryView, EventQuery, EventView, Ledger, LedgerSizes, PersonLookup } from './types.js';
 
 /** Events listed when a query gives no `limit`. */
 const DEFAULT_EVENT_LIMIT = 1000;
 
 /** A merge moves "the most recent 30-days of event history" of the secondary (merge operation, OpenAPI document). */
 const MERGED_EVENT_HISTORY_SECONDS = 30 * 24 * 60 * 60;
-
-/** Event merging attributes anonymous events "logged within the last 30 days" (trackAnonymous, OpenAPI document). */
-const ANONYMOUS_MERGE_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
-
-const METRIC_SOURCES: Record<DeliveryCommand['action'], DeliveryMetricView['source']> = { delivery_event: 'v2', metric: 'metrics', push_metric: 'push_events' };
-
-interface DeliveryRecord {
-  readonly metrics: DeliveryMetricView[];
-  unsubscribed?: boolean;
-}
 
 /** Records everything a workspace receives. See {@link Ledger}. */
 export class FullLedger implements Ledger {
@@ -43,11 +35,11 @@ export class FullLedger implements Ledger {
    */
   readonly #suppressed = new IdentifierMap<readonly PersonRef[]>();
   readonly #deleted = new IdentifierMap<true>();
-  readonly #anonymousEvents: EventView[] = [];
+  readonly #anonymousEvents = new AnonymousEvents();
   readonly #objects = new Map<string, Record<string, unknown>>();
   /** The people related to each object, so deleting the object can drop the relationships. */
   readonly #objectPeople = new Map<string, Set<PersonRecord>>();
-  readonly #deliveries = new Map<string, DeliveryRecord>();
+  readonly #deliveries = new DeliveryLog();
   readonly #eventIds = new UnboundedEventIdSet();
   #personEvents = 0;
   #nextCioId = 1;
@@ -70,7 +62,7 @@ export class FullLedger implements Ledger {
       }
       case 'anonymous_event': {
         if (command.id !== undefined && this.#eventIds.checkAndAdd(command.id)) return 'duplicate';
-        this.#anonymousEvents.push(eventView(command.eventType, command, now, undefined, command.anonymousId));
+        this.#anonymousEvents.add(eventView(command.eventType, command, now, undefined, command.anonymousId));
         return 'applied';
       }
       case 'delete': {
@@ -153,12 +145,10 @@ export class FullLedger implements Ledger {
       case 'delivery_event':
       case 'metric':
       case 'push_metric':
-        this.#delivery(command.deliveryId).metrics.push({ metric: command.name, source: METRIC_SOURCES[command.action], timestamp: command.timestamp ?? Math.floor(now / 1000) });
+        this.#deliveries.addMetric(command, now);
         return 'applied';
       case 'unsubscribe':
-        // Customer.io sets the unsubscribed attribute of the delivery's recipient; the emulator sends
-        // no messages, so it knows no recipient and records the request on the delivery.
-        this.#delivery(command.deliveryId).unsubscribed = command.unsubscribe;
+        this.#deliveries.setUnsubscribed(command.deliveryId, command.unsubscribe);
         return 'applied';
       case 'segment_add':
       case 'segment_remove': {
@@ -177,12 +167,6 @@ export class FullLedger implements Ledger {
         // "If the person who submitted the form does not already exist, we create them (like an identify request)."
         return this.#identify({ action: 'identify', person: command.person, attributes: command.attributes, timestamp: undefined, updateOnly: false }, now);
     }
-  }
-
-  #delivery(deliveryId: string): DeliveryRecord {
-    let record = this.#deliveries.get(deliveryId);
-    if (record === undefined) this.#deliveries.set(deliveryId, (record = { metrics: [] }));
-    return record;
   }
 
   #objectPeopleOf(key: string): Set<PersonRecord> {
@@ -225,19 +209,11 @@ export class FullLedger implements Ledger {
   #adoptAnonymousEvents(person: PersonRecord, now: number): void {
     const anonymousId = person.attribute('anonymous_id');
     if (typeof anonymousId !== 'string' || anonymousId === '') return;
-    const since = now - ANONYMOUS_MERGE_WINDOW_MS;
-    let kept = 0;
-    let moved = 0;
-    for (const event of this.#anonymousEvents) {
-      if (event.anonymousId === anonymousId && event.receivedAt >= since) {
-        person.events.push({ ...event, cioId: person.cioId });
-        moved++;
-      } else this.#anonymousEvents[kept++] = event;
-    }
-    if (moved === 0) return;
-    this.#anonymousEvents.length = kept;
+    const moved = this.#anonymousEvents.takeRecent(anonymousId, now);
+    if (moved.length === 0) return;
+    for (const event of moved) person.events.push({ ...event, cioId: person.cioId });
     person.events.sort((a, b) => a.receivedAt - b.receivedAt);
-    this.#personEvents += moved;
+    this.#personEvents += moved.length;
   }
 
   /**
@@ -323,9 +299,9 @@ export class FullLedger implements Ledger {
       const found = this.person(query.person, query.by);
       events = found.state === 'active' ? (this.#index.get({ kind: 'cio_id', value: found.cioId })?.events ?? []) : [];
     } else if (query.anonymousId !== undefined) {
-      events = this.#anonymousEvents.filter((event) => event.anonymousId === query.anonymousId);
+      events = this.#anonymousEvents.list(query.anonymousId);
     } else {
-      events = [...this.#anonymousEvents];
+      events = this.#anonymousEvents.list();
       for (const person of this.#index.values('cio_id')) events.push(...person.events);
       events.sort((a, b) => a.receivedAt - b.receivedAt);
     }
@@ -334,16 +310,14 @@ export class FullLedger implements Ledger {
   }
 
   delivery(deliveryId: string): DeliveryView | undefined {
-    const record = this.#deliveries.get(deliveryId);
-    if (record === undefined) return undefined;
-    return { deliveryId, metrics: [...record.metrics], ...(record.unsubscribed === undefined ? {} : { unsubscribed: record.unsubscribed }) };
+    return this.#deliveries.view(deliveryId);
   }
 
   sizes(): LedgerSizes {
     return {
       people: this.#index.count('cio_id'),
-      events: this.#personEvents + this.#anonymousEvents.length,
-      anonymousEvents: this.#anonymousEvents.length,
+      events: this.#personEvents + this.#anonymousEvents.size,
+      anonymousEvents: this.#anonymousEvents.size,
       objects: this.#objects.size,
       suppressed: this.#suppressed.size,
       deliveries: this.#deliveries.size,
@@ -352,8 +326,7 @@ export class FullLedger implements Ledger {
   }
 
   clear(): void {
-    for (const collection of [this.#index, this.#suppressed, this.#deleted, this.#objects, this.#objectPeople, this.#deliveries, this.#eventIds]) collection.clear();
-    this.#anonymousEvents.length = 0;
+    for (const collection of [this.#index, this.#suppressed, this.#deleted, this.#objects, this.#objectPeople, this.#deliveries, this.#eventIds, this.#anonymousEvents]) collection.clear();
     this.#personEvents = 0;
     this.#nextCioId = 1;
   }
