@@ -26,6 +26,26 @@ export class OperationWorker extends Worker<OperationJobData> {
       return job;
     }
   }
+
+  /**
+   * Renews a job's lock from the moment it is fetched, not from the moment its processor starts.
+   *
+   * BullMQ's main loop fetches a worker's free slots one round trip after another (`moveToActive` each) and
+   * starts the first processor only once they are all fetched; its lock manager learns of a job when the
+   * processor starts. A lock runs from the fetch, so with a backlog every job fetched early goes unrenewed
+   * while the rest are fetched: `concurrency` × the Redis round trip. Past the lock duration (5,000 slots at a
+   * 6 ms round trip, which a loaded machine or a Redis in another zone gives, already pass 30 s) the stalled
+   * check takes those jobs back to wait while they are held, they are fetched and sent again, and finishing the
+   * first copy fails with "Missing lock for job … moveToFinished". Tracked here, the lock manager renews them
+   * at once; the processor's own tracking later replaces this entry with the same token.
+   */
+  protected override async nextJobFromJobData(jobData?: JobJsonRaw, jobId?: string, token?: string): Promise<Job<OperationJobData>> {
+    const job = await super.nextJobFromJobData(jobData, jobId, token);
+    // undefined when the queue had no job for this fetch, whatever the declared type says
+    const fetched = job as Job<OperationJobData> | undefined;
+    if (fetched?.id !== undefined && token !== undefined) this.lockManager.trackJob(fetched.id, token, fetched.processedOn ?? Date.now());
+    return job;
+  }
 }
 
 type RetryIfFailed = (this: Worker, fn: () => Promise<unknown>, opts: object) => Promise<unknown>;
