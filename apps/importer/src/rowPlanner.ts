@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { createEnvelope, isEventOperation, validateOperation, type Envelope } from '@cioscale/core';
+import { createEnvelope, isEventOperation, validateOperation, type Envelope, type Rejection } from '@cioscale/core';
 import type { CsvRow } from './csvSource.js';
 import { DiffStore, type DiffEntry } from './diffStore.js';
 import { eventAge, isRecent } from './eventAge.js';
@@ -22,6 +22,11 @@ export interface RowPlannerOptions {
   readonly stamper: RunStamper;
   /** The clock, unix ms. @defaultValue Date.now */
   readonly now?: () => number;
+  /**
+   * `--dry-run`: what the run's sink would refuse before sending (the Pipelines mapping, see dryRunRefusals.ts),
+   * so a dry run rejects the rows a real run would, with the same reason. @defaultValue none (Track)
+   */
+  readonly sinkRefusal?: ((envelope: Envelope) => Rejection | undefined) | undefined;
 }
 
 /**
@@ -77,7 +82,7 @@ export class RowPlanner {
       if (this.options.diff.unchanged(diff)) return { status: 'skipped', ref: csvRow, operation: envelope.operation };
     }
     if (this.options.dryRun) {
-      const rejection = validateOperation(envelope.operation, envelope.bytes);
+      const rejection = validateOperation(envelope.operation, envelope.bytes) ?? this.options.sinkRefusal?.(envelope);
       return rejection ? { status: 'rejected', ref: csvRow, rejection, operation: envelope.operation } : { status: 'valid', ref: csvRow, operation: envelope.operation };
     }
     return diff ? { ...envelope, source: { row, cells, diff } } : envelope;

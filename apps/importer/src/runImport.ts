@@ -6,6 +6,7 @@ import { DiffStore } from './diffStore.js';
 import { openFailedRows } from './failedJsonLines.js';
 import type { FailedRowsSink } from './failedRowsFile.js';
 import type { ImportOptions } from './importOptions.js';
+import { dryRunRefusals } from './dryRunRefusals.js';
 import { openInput, type OpenedInput } from './openInput.js';
 import type { SharedBudget } from './sharedBudget.js';
 import type { ProgressReporter, ProgressSnapshot } from './progress.js';
@@ -132,6 +133,7 @@ async function run(options: ImportOptions, reporter: ProgressReporter, onStoppab
       diff,
       refuseRecentEvents: options.refuseRecentEvents,
       stamper: input.stamper,
+      sinkRefusal: options.dryRun ? dryRunRefusals(options.target) : undefined,
       onFirstRecentEvent: (row) => reporter.notice(`⚠ row ${row} is the first recent event sent: it can trigger campaigns (the summary counts them)`),
     });
     flow = createRowFlow({

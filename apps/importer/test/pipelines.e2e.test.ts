@@ -208,6 +208,29 @@ describe('cioscale-import --api pipelines (CLI against the emulator\'s Pipelines
     expect(cio.pipelinesStats().requests).toBe(0);
   });
 
+  it('--dry-run rejects the rows Pipelines would refuse, by row and reason, exactly as the real run then does', async () => {
+    const cio = await emulator();
+    const folder = dir();
+    // _update: true is an update-only identify, which Pipelines has no call for: the transport refuses it locally
+    const lines = ['id,_update,plan'];
+    for (let i = 1; i <= 20; i++) lines.push(`p${i},${i === 5 || i === 12 ? 'true' : 'false'},pro`);
+    const file = writeCsv(folder, 'users.csv', `${lines.join('\n')}\n`);
+    const args = (failed: string, ...more: string[]): string[] => [file, '--api', 'pipelines', '--allow-reserved', '_update', '--json', '--state-dir', join(folder, 'state'), '--failed', join(folder, failed), ...more];
+
+    const dry = await runCli(args('dry.failed.csv', '--dry-run'), pipelinesEnv(cio));
+    expect(cio.pipelinesStats().requests).toBe(0);
+    const real = await runCli(args('real.failed.csv'), pipelinesEnv(cio));
+    expect(real.json).toMatchObject({ rows: 20, delivered: 18, rejected: 2, rejectedByReason: { pipelines_unsupported: 2 } });
+    expect(cio.stats().sizes.people).toBe(18);
+    expect(dry.json).toMatchObject({ rows: 20, rejected: 2, rejectedByReason: { pipelines_unsupported: 2 }, dryRun: true });
+    expect(dry.code).toBe(real.code);
+    // the same rows, with the same reason and message, in both failed-rows files
+    const dryRows: string[][] = parse(readFileSync(join(folder, 'dry.failed.csv')));
+    expect(dryRows.slice(1).map((row) => row.slice(0, 2))).toEqual([['p5', 'true'], ['p12', 'true']]);
+    expect(dryRows[1]?.[3]).toMatch(/^local: pipelines_unsupported \(attributes\._update\): .*update-only/);
+    expect(dryRows).toEqual(parse(readFileSync(join(folder, 'real.failed.csv'))));
+  });
+
   it('the wrong credentials for the chosen API stop at start, naming the variable (exit 2)', async () => {
     const folder = dir();
     const file = writeCsv(folder, 'users.csv', peopleCsv(1));

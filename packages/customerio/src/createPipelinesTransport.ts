@@ -20,18 +20,9 @@ import { Agent, request } from 'undici';
 import { classifyError } from './classifyError.js';
 import { pipelinesUrl } from './pipelinesRegion.js';
 import { displayUrl, isRegion, type Region } from './region.js';
-import { isUnmappable, toPipelinesEntry } from './toPipelinesEntry.js';
+import { PIPELINES_LIMITS, pipelinesEntryJson } from './pipelinesEntryJson.js';
 
-/**
- * Customer.io's documented Pipelines limits (docs/pipelines-api.md "Limits"); a kilobyte is 1,024
- * bytes, as the vendor's analytics client counts it.
- */
-export const PIPELINES_LIMITS = {
-  /** One `/v1/batch` entry, as JSON text. */
-  entryBytes: 32 * 1024,
-  /** One `/v1/batch` request body. */
-  batchBytes: 500 * 1024,
-} as const;
+export { PIPELINES_LIMITS } from './pipelinesEntryJson.js';
 
 /**
  * A `batch.maxBytes` for core's `deliver` that leaves room for what mapping adds (`messageId`, ISO
@@ -164,18 +155,9 @@ function mapBatch(batch: Batch): { entries: string[]; errors: OperationError[] }
   const entries: string[] = [];
   const errors: OperationError[] = [];
   batch.envelopes.forEach((envelope, batch_index) => {
-    const entry = toPipelinesEntry(envelope);
-    if (isUnmappable(entry)) {
-      errors.push({ batch_index, reason: entry.reason, field: entry.field, message: entry.message, origin: 'local' });
-      return;
-    }
-    const json = JSON.stringify(entry);
-    const bytes = utf8Bytes(json);
-    if (bytes > PIPELINES_LIMITS.entryBytes) {
-      errors.push({ batch_index, reason: 'entry_too_large', field: 'operation', origin: 'local', message: `the Pipelines entry is ${bytes} bytes; an entry may be at most ${PIPELINES_LIMITS.entryBytes} (not sent)` });
-      return;
-    }
-    entries.push(json);
+    const mapped = pipelinesEntryJson(envelope);
+    if ('refusal' in mapped) errors.push({ batch_index, ...mapped.refusal });
+    else entries.push(mapped.json);
   });
   return { entries, errors };
 }

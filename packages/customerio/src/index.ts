@@ -11,5 +11,6 @@ export {
   type PipelinesTransportOptions,
 } from './createPipelinesTransport.js';
 export { isUnmappable, SEMANTIC_EVENTS, toPipelinesEntry, type PipelinesEntry, type Unmappable } from './toPipelinesEntry.js';
+export { pipelinesEntryJson, pipelinesRefusal } from './pipelinesEntryJson.js';
 export { pipelinesUrl } from './pipelinesRegion.js';
 export { displayUrl, isRegion, trackV1Url, type Region } from './region.js';
