@@ -11,7 +11,9 @@ import { EmulatorOptionError } from './errors.js';
 
 function summary(emulator: EmulatorHandle, siteId: string): string {
   const stats = emulator.stats(siteId);
-  return `${siteId}: ${stats.requests} requests, ${stats.acceptedOperations} operations, ${stats.rejectedOperations} rejected, ${stats.rateLimited} 429s, ${stats.duplicateEvents} duplicate events`;
+  const track = `${siteId}: ${stats.requests} requests, ${stats.acceptedOperations} operations, ${stats.rejectedOperations} rejected, ${stats.rateLimited} 429s, ${stats.duplicateEvents} duplicate events`;
+  const p = stats.pipelines;
+  return p === undefined ? track : `${track}; Pipelines ${p.requests} requests, ${p.acceptedCalls} calls, ${p.rateLimited} 429s, ${p.duplicateMessages} duplicate messages`;
 }
 
 async function main(): Promise<number> {

@@ -7,25 +7,15 @@ import { createTrackServer } from './http/server.js';
 import type { DeliveryView, EventQuery, EventView, PersonLookup } from './ledger/types.js';
 import type { EmulatorOptions } from './options.js';
 import { resolveOptions } from './options.js';
-import type { ConfigUpdate, EmulatorConfig, ServerCounters } from './state.js';
+import type { ConfigUpdate, EmulatorConfig } from './state.js';
 import { EmulatorState } from './state.js';
-import type { WorkspaceStats } from './workspace.js';
-import type { PipelinesCounters } from './pipelines/pipelinesState.js';
+import { emulatorStats, pipelinesStatsOf, resetEmulator, type EmulatorStats, type PipelinesStats } from './emulatorStats.js';
 import { PipelinesState } from './pipelines/pipelinesState.js';
 import { createPipelinesServer } from './pipelines/server.js';
 import type { Server } from 'node:http';
 import { EmulatorOptionError } from './errors.js';
 
-/** A workspace's stats plus the counters of requests that reached no workspace. */
-export interface EmulatorStats extends WorkspaceStats {
-  readonly server: ServerCounters;
-}
-
-/** A workspace's Pipelines counters plus the requests that reached no workspace there. */
-export interface PipelinesStats extends PipelinesCounters {
-  readonly siteId: string;
-  readonly server: { readonly unauthorized: number; readonly notFound: number };
-}
+export type { EmulatorStats, PipelinesStats } from './emulatorStats.js';
 
 /** A running emulator. */
 export interface EmulatorHandle {
@@ -77,7 +67,9 @@ export interface EmulatorHandle {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const resolved = resolveOptions(options);
   const state = new EmulatorState(resolved);
-  const { server, timers } = createTrackServer(state);
+  const pipelines = resolved.pipelines === undefined ? undefined : new PipelinesState(state.workspaces, resolved.pipelines);
+  // the Track port serves the admin API, which reports and resets the Pipelines side too
+  const { server, timers } = createTrackServer(state, pipelines);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
@@ -87,7 +79,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   const { port, address, family } = server.address() as AddressInfo;
   const url = `http://${connectableHost(address, family)}:${port}`;
-  const pipelines = resolved.pipelines === undefined ? undefined : new PipelinesState(state.workspaces, resolved.pipelines);
   let pipelinesServer: Server | undefined;
   let pipelinesUrl: string | undefined;
   if (pipelines !== undefined && resolved.pipelines !== undefined) {
@@ -107,21 +98,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     port,
-    stats: (siteId) => ({ ...state.requireWorkspace(siteId).stats(), server: { ...state.server } }),
+    stats: (siteId) => emulatorStats(state, pipelines, siteId),
     person: (identifier, { workspace, by } = {}) => state.requireWorkspace(workspace).ledger.person(identifier, by),
     events: ({ workspace, ...query } = {}) => state.requireWorkspace(workspace).ledger.events(query),
     delivery: (deliveryId, { workspace } = {}) => state.requireWorkspace(workspace).ledger.delivery(deliveryId),
     configure: (update) => state.configure(update),
     config: () => state.config(),
-    reset: (siteId) => {
-      state.reset(siteId);
-      pipelines?.reset(siteId);
-    },
+    reset: (siteId) => resetEmulator(state, pipelines, siteId),
     pipelinesUrl,
     pipelinesStats: (siteId) => {
-      const side = pipelines?.workspace(state.requireWorkspace(siteId).siteId);
-      if (pipelines === undefined || side === undefined) throw new EmulatorOptionError('pipelines', 'given to startEmulator to read Pipelines stats', undefined);
-      return { siteId: side.workspace.siteId, ...structuredClone(side.counters), server: { unauthorized: pipelines.unauthorized, notFound: pipelines.notFound } };
+      const side = pipelinesStatsOf(state, pipelines, siteId);
+      if (side === undefined) throw new EmulatorOptionError('pipelines', 'given to startEmulator to read Pipelines stats', undefined);
+      return side;
     },
     close: () => {
       closing ??= new Promise<void>((resolve) => {

@@ -120,6 +120,38 @@ describe('the Pipelines port', () => {
   });
 });
 
+describe('GET /__emulator/stats with a Pipelines port', () => {
+  const start = useEmulators();
+  const adminStats = async (emulator: EmulatorHandle, query = ''): Promise<Record<string, unknown>> => (await (await fetch(`${emulator.url}/__emulator/stats${query}`)).json()) as Record<string, unknown>;
+
+  it('counts Pipelines requests, calls applied and 429s beside the Track counters; POST reset forgets them', async () => {
+    const emulator = await start({ rate: 0, pipelines: { rate: 2, burst: 2, rateLimitMode: 'hard' } });
+    expect((await adminStats(emulator))['pipelines']).toMatchObject({ requests: 0, acceptedCalls: 0, rateLimited: 0 });
+    const batch = { batch: [1, 2, 3].map((n) => ({ type: 'track', userId: `u${n}`, event: 'clicked', messageId: `m${n}` })) };
+    expect((await call(emulator, '/v1/batch', batch)).status).toBe(200);
+    expect((await call(emulator, '/v1/identify', { userId: 'u9', messageId: 'm9' }, { strict: false })).status).toBe(200);
+    // past the burst of 2: answered 429, counted as a request and a 429, nothing applied
+    expect((await call(emulator, '/v1/identify', { userId: 'u10', messageId: 'm10' })).status).toBe(429);
+    await trackClient(emulator).identify('t1', { via: 'track' });
+
+    const stats = await adminStats(emulator);
+    expect(stats['pipelines']).toMatchObject({ siteId: 'site', requests: 3, strictRequests: 2, acceptedCalls: 4, rateLimited: 1, statuses: { '200': 2, '429': 1 } });
+    // the HTTP view and the in-process one are the same numbers; the Track counters stay Track's
+    expect(stats['pipelines']).toEqual(emulator.pipelinesStats());
+    expect(stats).toMatchObject({ requests: 1, rateLimited: 0, acceptedOperations: 5 });
+    expect(emulator.stats()).toEqual(stats);
+
+    expect((await fetch(`${emulator.url}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
+    expect((await adminStats(emulator))['pipelines']).toMatchObject({ requests: 0, acceptedCalls: 0, rateLimited: 0, statuses: {} });
+  });
+
+  it('has no pipelines field when the emulator serves Track only', async () => {
+    const emulator = await start();
+    expect(await adminStats(emulator)).not.toHaveProperty('pipelines');
+    expect(emulator.stats()).not.toHaveProperty('pipelines');
+  });
+});
+
 describe('the Pipelines flags', () => {
   it('serves Pipelines with --pipelines-port and takes write keys by site id, never echoing one', () => {
     const command = parseCliArgs(['--pipelines-port', '0', '--write-key', 'site:wk-1', '-w', 'site:key']);

@@ -16,6 +16,7 @@ import { TimerSet } from './timers.js';
 import { handleAdmin } from '../routes/admin.js';
 import type { TrackRoute } from '../routes/route.js';
 import { matchTrackRoute } from '../routes/track.js';
+import type { PipelinesState } from '../pipelines/pipelinesState.js';
 import type { EmulatorState } from '../state.js';
 import { problem } from '../validate/common.js';
 import type { Workspace } from '../workspace.js';
@@ -27,11 +28,11 @@ export interface TrackServer {
 }
 
 /** Creates (but does not start) the emulator's HTTP server. */
-export function createTrackServer(state: EmulatorState): TrackServer {
+export function createTrackServer(state: EmulatorState, pipelines?: PipelinesState): TrackServer {
   const timers = new TimerSet();
   const server = createServer((request, response) => {
     try {
-      route(state, timers, request, response);
+      route(state, pipelines, timers, request, response);
     } catch (error) {
       fail(response, error);
     }
@@ -48,14 +49,14 @@ function fail(response: ServerResponse, error: unknown): void {
   else response.destroy();
 }
 
-function route(state: EmulatorState, timers: TimerSet, request: IncomingMessage, response: ServerResponse): void {
+function route(state: EmulatorState, pipelines: PipelinesState | undefined, timers: TimerSet, request: IncomingMessage, response: ServerResponse): void {
   const url = request.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart < 0 ? url : url.slice(0, queryStart);
   const method = request.method ?? 'GET';
   if (path.startsWith('/__emulator/')) {
     const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
-    handleAdmin(state, request, response, path.slice(12), query).catch((error: unknown) => fail(response, error));
+    handleAdmin(state, pipelines, request, response, path.slice(12), query).catch((error: unknown) => fail(response, error));
     return;
   }
   const trackRoute = matchTrackRoute(method, path, queryStart < 0 ? undefined : new URLSearchParams(url.slice(queryStart + 1)));

@@ -2,11 +2,12 @@
  * The admin API under `/__emulator/`: no auth, no rate limit, no faults.
  *
  * - `GET  health` → `{ "ok": true }`
- * - `GET  stats?workspace=` → the workspace's counters, settings and ledger sizes, plus `server` counters
+ * - `GET  stats?workspace=` → the workspace's counters, settings and ledger sizes, plus `server` counters and,
+ *   with a Pipelines port, its Pipelines counters under `pipelines`
  * - `GET  people/{identifier}?workspace=&by=` → the person, or 404 with `{ "state": … }`
  * - `GET  events?workspace=&person=&by=&anonymous_id=&name=&limit=` → `{ "events": […] }`
  * - `GET  deliveries/{delivery_id}?workspace=` → the metrics and unsubscribes reported about it, or 404
- * - `POST reset?workspace=` → forgets ledger and counters (of every workspace when none is named)
+ * - `POST reset?workspace=` → forgets ledger and counters, Pipelines' too (of every workspace when none is named)
  * - `GET  config`, `POST config` with a {@link ConfigUpdate} body → the settings in force
  *
  * `workspace` defaults to the first workspace.
@@ -17,6 +18,8 @@ import { EmulatorOptionError } from '../errors.js';
 import { writeAnswer } from '../http/answers.js';
 import type { BodyResult } from '../http/body.js';
 import { readBody } from '../http/body.js';
+import { emulatorStats, resetEmulator } from '../emulatorStats.js';
+import type { PipelinesState } from '../pipelines/pipelinesState.js';
 import type { EmulatorState } from '../state.js';
 
 const CONFIG_BODY_BYTES = 64 * 1024;
@@ -27,12 +30,12 @@ function json(response: ServerResponse, status: number, value: unknown): void {
 }
 
 /** Serves one admin request; `path` is what follows `/__emulator/`. */
-export async function handleAdmin(state: EmulatorState, request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+export async function handleAdmin(state: EmulatorState, pipelines: PipelinesState | undefined, request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
   const method = request.method ?? 'GET';
   try {
     const siteId = query.get('workspace') ?? undefined;
     if (path === 'health' && method === 'GET') return json(response, 200, { ok: true });
-    if (path === 'stats' && method === 'GET') return json(response, 200, { ...state.requireWorkspace(siteId).stats(), server: { ...state.server } });
+    if (path === 'stats' && method === 'GET') return json(response, 200, emulatorStats(state, pipelines, siteId));
     if (path.startsWith('people/') && method === 'GET') {
       const found = state.requireWorkspace(siteId).ledger.person(decodeURIComponent(path.slice(7)), identifierKind(query));
       return json(response, found.state === 'active' ? 200 : 404, found);
@@ -53,7 +56,7 @@ export async function handleAdmin(state: EmulatorState, request: IncomingMessage
       return json(response, 200, { events });
     }
     if (path === 'reset' && method === 'POST') {
-      state.reset(siteId);
+      resetEmulator(state, pipelines, siteId);
       return json(response, 200, { reset: siteId ?? 'all' });
     }
     if (path === 'config' && method === 'GET') return json(response, 200, state.config());
