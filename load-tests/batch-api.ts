@@ -9,16 +9,16 @@
  * The 429 threshold is the point: at the budget the workspace grants, almost nothing may be refused.
  */
 import http from 'k6/http';
-import { Counter, Rate, Trend } from 'k6/metrics';
+import { Counter } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { trackHeaders } from './lib/auth.ts';
 import { MAX_BATCH_BYTES, asciiBytes, batchBody } from './lib/batch.ts';
-import { assertSafeTarget, readConfig, scaled } from './lib/config.ts';
+import { readConfig, scaled } from './lib/config.ts';
+import { scriptLifecycle } from './lib/lifecycle.ts';
 import { recordCall } from './lib/record.ts';
-import { summaryOutputs } from './lib/summary.ts';
-import { seconds, verdictThresholds } from './lib/verdict.ts';
+import { declareRunMetrics } from './lib/runMetrics.ts';
 import type { RunData } from './lib/testUsers.ts';
-import { cleanupInstructions, startRun } from './lib/testUsers.ts';
+import { seconds, verdictThresholds } from './lib/verdict.ts';
 
 const config = readConfig(__ENV);
 const headers = trackHeaders(config);
@@ -52,36 +52,27 @@ export const options: Options = {
   }),
 };
 
-const batchLatency = new Trend('batch_latency', true);
-const successful = new Counter('successful_calls');
-const errors = new Counter('errors');
-const rateLimited = new Rate('rate_limited');
+const metrics = declareRunMetrics(['batch']);
 const rejectedOperations = new Counter('rejected_operations');
+const lifecycle = scriptLifecycle('batch-api', config, () => {
+  metrics.seed();
+  rejectedOperations.add(0);
+});
 
 export function setup(): RunData {
-  assertSafeTarget(config);
-  // samples at once, so these thresholds are judged even if no call ever succeeds
-  successful.add(0);
-  rejectedOperations.add(0);
-  const run = startRun(__ENV, Date.now());
+  const run = lifecycle.setup();
   const bytes = asciiBytes(batchBody(run.runId, 0, 0, BATCH_OPERATIONS, Math.floor(Date.now() / 1000)));
   if (bytes >= MAX_BATCH_BYTES) throw new Error(`BATCH_OPERATIONS=${BATCH_OPERATIONS} makes ${bytes}-byte requests; Customer.io refuses ${MAX_BATCH_BYTES} or more`);
   return run;
 }
 
+export const { teardown, handleSummary } = lifecycle;
+
 export default function (data: RunData): void {
   const body = batchBody(data.runId, __VU, __ITER, BATCH_OPERATIONS, Math.floor(Date.now() / 1000));
   const response = http.post(`${config.baseUrl}/api/v2/batch`, body, { headers, tags: { name: 'batch' } });
-  recordCall('batch', response, { latency: batchLatency, successful, errors, rateLimited }, [200, 207]);
+  recordCall('batch', response, metrics.calls.batch, [200, 207]);
   if (response.status === 207) rejectedOperations.add(refusedCount(response.body));
-}
-
-export function teardown(data: RunData): void {
-  console.log(cleanupInstructions(config, data.runId));
-}
-
-export function handleSummary(data: Parameters<typeof summaryOutputs>[2]): Record<string, string> {
-  return summaryOutputs('batch-api', __ENV, data);
 }
 
 /** How many operations a 207 answer refused: `{"errors":[{batch_index, reason, …}, …]}`. */

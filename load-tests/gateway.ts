@@ -10,15 +10,13 @@
  * A 429 from the gateway means its backlog limit (GATEWAY_MAX_BACKLOG) was reached: the run fails on
  * `http_req_failed` and `rate_limited`, so raise the limit or lower the rate to measure the gateway itself.
  */
-import http from 'k6/http';
-import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { trackHeaders } from './lib/auth.ts';
-import { assertSafeTarget, readConfig, scaled } from './lib/config.ts';
-import { recordCall } from './lib/record.ts';
-import { summaryOutputs } from './lib/summary.ts';
+import { readConfig, scaled } from './lib/config.ts';
+import { scriptLifecycle } from './lib/lifecycle.ts';
+import { identifyThenTrack } from './lib/personCalls.ts';
+import { declareRunMetrics } from './lib/runMetrics.ts';
 import type { RunData } from './lib/testUsers.ts';
-import { RUN_ATTRIBUTE, cleanupInstructions, startRun, testUserEmail, testUserId } from './lib/testUsers.ts';
 import { plannedIterations, verdictThresholds } from './lib/verdict.ts';
 
 /** Where `pnpm gateway` listens by default (PORT=8080). */
@@ -58,31 +56,10 @@ export const options: Options = {
   }),
 };
 
-const identifyLatency = new Trend('identify_latency', true);
-const trackLatency = new Trend('track_latency', true);
-const successful = new Counter('successful_calls');
-const errors = new Counter('errors');
-const rateLimited = new Rate('rate_limited');
+const metrics = declareRunMetrics(['identify', 'track']);
 
-export function setup(): RunData {
-  assertSafeTarget(config);
-  successful.add(0);
-  return startRun(__ENV, Date.now());
-}
+export const { setup, teardown, handleSummary } = scriptLifecycle('gateway', config, metrics.seed);
 
 export default function (data: RunData): void {
-  const userId = testUserId(data.runId, __VU, __ITER);
-  const path = `${config.baseUrl}/api/v1/customers/${encodeURIComponent(userId)}`;
-  const identify = http.put(path, JSON.stringify({ email: testUserEmail(userId), [RUN_ATTRIBUTE]: data.runId }), { headers, tags: { name: 'identify' } });
-  if (!recordCall('identify', identify, { latency: identifyLatency, successful, errors, rateLimited })) return;
-  const track = http.post(`${path}/events`, JSON.stringify({ name: 'load_test_event', data: { [RUN_ATTRIBUTE]: data.runId, iteration: __ITER } }), { headers, tags: { name: 'track' } });
-  recordCall('track', track, { latency: trackLatency, successful, errors, rateLimited });
-}
-
-export function teardown(data: RunData): void {
-  console.log(cleanupInstructions(config, data.runId));
-}
-
-export function handleSummary(data: Parameters<typeof summaryOutputs>[2]): Record<string, string> {
-  return summaryOutputs('gateway', __ENV, data);
+  identifyThenTrack(config, headers, metrics, data, __VU, __ITER);
 }

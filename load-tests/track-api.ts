@@ -9,16 +9,14 @@
  * brief plans with, so start the emulator with `--rate 200` (or lower LOAD_SCALE) unless the point of
  * the run is to watch 429s. See README.md before pointing it at a staging workspace.
  */
-import http from 'k6/http';
-import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { trackHeaders } from './lib/auth.ts';
-import { assertSafeTarget, readConfig, scaled } from './lib/config.ts';
-import { recordCall } from './lib/record.ts';
-import { summaryOutputs } from './lib/summary.ts';
-import { plannedIterations, verdictThresholds } from './lib/verdict.ts';
+import { readConfig, scaled } from './lib/config.ts';
+import { scriptLifecycle } from './lib/lifecycle.ts';
+import { identifyThenTrack } from './lib/personCalls.ts';
+import { declareRunMetrics } from './lib/runMetrics.ts';
 import type { RunData } from './lib/testUsers.ts';
-import { RUN_ATTRIBUTE, cleanupInstructions, startRun, testUserEmail, testUserId } from './lib/testUsers.ts';
+import { plannedIterations, verdictThresholds } from './lib/verdict.ts';
 
 const config = readConfig(__ENV);
 const headers = trackHeaders(config);
@@ -56,44 +54,10 @@ export const options: Options = {
   }),
 };
 
-const identifyLatency = new Trend('identify_latency', true);
-const trackLatency = new Trend('track_latency', true);
-const successful = new Counter('successful_calls');
-const errors = new Counter('errors');
-const rateLimited = new Rate('rate_limited');
+const metrics = declareRunMetrics(['identify', 'track']);
 
-export function setup(): RunData {
-  assertSafeTarget(config);
-  // a sample at once, so the minimum-work threshold is judged even if no call ever succeeds
-  successful.add(0);
-  return startRun(__ENV, Date.now());
-}
+export const { setup, teardown, handleSummary } = scriptLifecycle('track-api', config, metrics.seed);
 
 export default function (data: RunData): void {
-  const userId = testUserId(data.runId, __VU, __ITER);
-  const path = `${config.baseUrl}/api/v1/customers/${encodeURIComponent(userId)}`;
-  // One `name` tag per call: without it k6 keeps a time series per URL, one per test person.
-  const identify = http.put(
-    path,
-    JSON.stringify({ email: testUserEmail(userId), created_at: Math.floor(Date.now() / 1000), [RUN_ATTRIBUTE]: data.runId }),
-    { headers, tags: { name: 'identify' } },
-  );
-  // A failed identify is already this iteration's error; its event would only add load to a
-  // target that is refusing requests.
-  if (!recordCall('identify', identify, { latency: identifyLatency, successful, errors, rateLimited })) return;
-
-  const track = http.post(
-    `${path}/events`,
-    JSON.stringify({ name: 'load_test_event', data: { [RUN_ATTRIBUTE]: data.runId, iteration: __ITER } }),
-    { headers, tags: { name: 'track' } },
-  );
-  recordCall('track', track, { latency: trackLatency, successful, errors, rateLimited });
-}
-
-export function teardown(data: RunData): void {
-  console.log(cleanupInstructions(config, data.runId));
-}
-
-export function handleSummary(data: Parameters<typeof summaryOutputs>[2]): Record<string, string> {
-  return summaryOutputs('track-api', __ENV, data);
+  identifyThenTrack(config, headers, metrics, data, __VU, __ITER, () => ({ created_at: Math.floor(Date.now() / 1000) }));
 }

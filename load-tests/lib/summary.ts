@@ -6,7 +6,7 @@
  */
 
 /** The part of k6's summary data this reads. */
-interface SummaryData {
+export interface SummaryData {
   readonly metrics: Readonly<Record<string, { readonly type: string; readonly contains?: string; readonly values: Readonly<Record<string, number>>; readonly thresholds?: Readonly<Record<string, { readonly ok: boolean }>> }>>;
   readonly state?: { readonly testRunDurationMs?: number };
 }
