@@ -7,9 +7,9 @@ import { createConsumer, createProducer, createRedisClient, defaultWorkspace } f
 
 // A slow round trip to Redis (another zone, or a CPU so overloaded that every reply waits for a time slice).
 // BullMQ fetches a worker's `concurrency` free slots one round trip after another before it starts the first
-// processor: 300 fetches at ≥ 8 ms each take ≥ 2.4 s, well past the 1 s lock the test scales the 30 s one to.
+// processor: 300 fetches at ≥ 20 ms each take ≥ 6 s, well past the 2 s lock the test scales the 30 s one to.
 const HELD = 300;
-const ONE_WAY_DELAY_MS = 4;
+const ONE_WAY_DELAY_MS = 10;
 
 let server: TestRedis;
 let proxy: TcpProxy;
@@ -40,9 +40,9 @@ describe('job locks while a worker fills its slots', () => {
       workspace: defaultWorkspace({ rate: 100 }),
       transport: transport.send,
       concurrency: HELD,
-      // 30 s / 30 s scaled down, so the test takes seconds: renewed every 0.5 s, stalled jobs looked for every 0.5 s
-      lockDurationMs: 1_000,
-      stalledIntervalMs: 500,
+      // 30 s / 30 s scaled down, so the test takes seconds: renewed every second, stalled jobs looked for every second
+      lockDurationMs: 2_000,
+      stalledIntervalMs: 1_000,
       onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
     });
     try {
@@ -54,7 +54,7 @@ describe('job locks while a worker fills its slots', () => {
         return emulator.stats().duplicateEvents > 0 || (now['wait'] === 0 && now['active'] === 0);
       }, 60_000);
       // one more stalled check after the last completion: a job taken back would be in wait or sent again
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(emulator.stats()).toMatchObject({ acceptedOperations: HELD, duplicateEvents: 0 });
       expect(new Set(emulator.events({ limit: 10_000 }).map((event) => event.id))).toEqual(new Set(ids));
       expect(await counts()).toEqual({ wait: 0, active: 0, failed: 0, completed: HELD });
