@@ -67,4 +67,42 @@ describe('job locks while a worker fills its slots', () => {
       redis.disconnect();
     }
   }, 90_000);
+
+  it('jobs held past their lock while they wait for budget tokens keep their locks: delivered once each', async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: server.url, namespace });
+    const ids = await producer.enqueueMany(Array.from({ length: 60 }, (_, index) => track(`p${index}`, 'waited', { index })));
+    const redis = createRedisClient(server.url, 'worker');
+    const transport = createTrackTransport({ siteId: 'site', apiKey: 'key', url: emulator.url });
+    const errors: string[] = [];
+    // 6 requests of 10 at 1 request/s: the last batch waits ~5 s for its token, past a 1 s lock, renewed meanwhile
+    const consumer = createConsumer({
+      redis,
+      namespace,
+      workspace: defaultWorkspace({ rate: 1, burst: 1 }),
+      transport: transport.send,
+      concurrency: 60,
+      batch: { maxOperations: 10, maxWaitMs: 50 },
+      lockDurationMs: 1_000,
+      stalledIntervalMs: 500,
+      onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
+    });
+    try {
+      const queue = consumer.queues[0]!;
+      await waitFor('every job finished, or one sent twice', async () => {
+        const now = await queue.getJobCounts('wait', 'active');
+        return emulator.stats().duplicateEvents > 0 || (now['wait'] === 0 && now['active'] === 0);
+      }, 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(new Set(emulator.events({ limit: 10_000, name: 'waited' }).map((event) => event.id))).toEqual(new Set(ids));
+      expect(emulator.stats().duplicateEvents).toBe(0);
+      expect(await queue.getJobCounts('wait', 'active', 'failed', 'completed')).toEqual({ wait: 0, active: 0, failed: 0, completed: 60 });
+      expect(errors.filter((message) => /lock/i.test(message))).toEqual([]);
+    } finally {
+      await consumer.close(5_000);
+      await producer.close();
+      await transport.close();
+      redis.disconnect();
+    }
+  }, 90_000);
 });
