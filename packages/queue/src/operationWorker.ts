@@ -33,11 +33,12 @@ export class OperationWorker extends Worker<OperationJobData> {
    * BullMQ's main loop fetches a worker's free slots one round trip after another (`moveToActive` each) and
    * starts the first processor only once they are all fetched; its lock manager learns of a job when the
    * processor starts. A lock runs from the fetch, so with a backlog every job fetched early goes unrenewed
-   * while the rest are fetched: `concurrency` × the Redis round trip. Past the lock duration (5,000 slots at a
-   * 6 ms round trip, which a loaded machine or a Redis in another zone gives, already pass 30 s) the stalled
-   * check takes those jobs back to wait while they are held, they are fetched and sent again, and finishing the
-   * first copy fails with "Missing lock for job … moveToFinished". Tracked here, the lock manager renews them
-   * at once; the processor's own tracking later replaces this entry with the same token.
+   * while the rest are fetched: `concurrency` × the Redis round trip (5,000 slots at 6 ms, which a loaded
+   * machine or a Redis in another zone gives, take 30 s: a whole default lock). Once a lock expires, the stalled
+   * check takes the job back to wait while it is held, it is fetched and sent again, and finishing the first
+   * copy fails with "Missing lock for job … moveToFinished". Tracked here, a job is renewed on the lock
+   * manager's usual schedule (every half lock) counted from its fetch; the processor's own tracking later
+   * replaces this entry with the same token and time.
    */
   protected override async nextJobFromJobData(jobData?: JobJsonRaw, jobId?: string, token?: string): Promise<Job<OperationJobData>> {
     const job = await super.nextJobFromJobData(jobData, jobId, token);
