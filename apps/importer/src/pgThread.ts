@@ -7,7 +7,12 @@ import type { PostgresRead, PostgresSource } from './pgSource.js';
 import type { PgWorkerCommand, PgWorkerData, PgWorkerMessage } from './pgWorker.js';
 
 /** Chunks (one fetch each, ~200 KB of row text) read ahead of the main thread: enough to keep it fed. */
-export const PG_CHUNK_CREDITS = 3;
+export const PG_CHUNK_CREDITS = 4;
+/**
+ * Credits go back this many at a time: every credit posted wakes a waiting thread, which on a loaded machine
+ * shows as ~5 % of the main thread's samples at one a chunk (docs/benchmarks.md).
+ */
+const CREDITS_AT_ONCE = 2;
 
 /** How long `end()` waits for the thread to close its connection before it stops the thread. */
 const END_GRACE_MS = 2000;
@@ -85,6 +90,8 @@ export async function openPostgresInThread(read: PostgresRead): Promise<Postgres
   let lastRow = read.start ?? 0;
   let row = lastRow;
   let stopped = false;
+  // chunks taken whose credit is not given back yet
+  let owed = 0;
 
   const cut = (message: Chunk, cell: number): string => textOf(message, cell === 0 ? 0 : message.ends[cell - 1]!, message.ends[cell]!);
 
@@ -94,7 +101,10 @@ export async function openPostgresInThread(read: PostgresRead): Promise<Postgres
         const message = await next();
         if (message.type === 'end') return;
         if (message.type !== 'rows') continue;
-        send(1);
+        if (++owed === CREDITS_AT_ONCE) {
+          send(owed);
+          owed = 0;
+        }
         const received: Chunk = { ...message, text: Buffer.from(message.text.buffer, message.text.byteOffset, message.text.byteLength) };
         kept.push(received);
         const chunk: CsvRow[] = new Array<CsvRow>(message.count);
