@@ -10,7 +10,8 @@
  * `--cursor updated_at` sync wants, on `(updated_at, id)` (without it the server sorts the table on disk
  * before the first row, which COPY never does). The emulator runs as a
  * separate process (as Customer.io would be). The importer is the built bin (`apps/importer/dist/cli.js`, built
- * first with turbo, as in importer-targets.bench.ts); `BENCH_BUILT=0` runs its sources through tsx. COPY runs before and after the import (the ceiling is their
+ * first with turbo, as in importer-targets.bench.ts); `BENCH_BUILT=0` runs its sources through tsx. It runs twice: the
+ * default (the source on the main thread), then `--parse-thread` (the source in a worker thread). COPY runs before and after the imports (the ceiling is their
  * mean, both are printed). Prints rows/s of both, their ratio, the budget ceiling (100 req/s × the rows per
  * request this run's requests held: no importer can go faster at that budget), the import's share of it,
  * the importer's peak RSS and the 1-minute load average at the start and at the end, as a row for
@@ -45,8 +46,14 @@ async function startEmulator(): Promise<{ url: string; child: ChildProcess }> {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+  const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
   return { url: chunk.toString().split('\n')[0]!.trim(), child };
+}
+
+interface ImportRun {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly summary: { delivered?: number; requests?: number; rateLimited?: number; peakRssMb?: number; durationMs?: number };
 }
 
 async function main(): Promise<void> {
@@ -73,30 +80,39 @@ async function main(): Promise<void> {
     };
     const copyBefore = copy();
 
-    const started = performance.now();
-    // GNU time, when the machine has it, gives the importer's CPU seconds: a figure a loaded machine distorts less
-    const cpuFile = join(state, 'cpu.txt');
-    const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile, process.execPath] : [process.execPath];
-    const importer = spawn(
-      timed[0]!,
-      [...timed.slice(1), ...importerEntry, URL_, '--table', `${schema}.people`, '--cursor', 'updated_at', '--state-dir', state, '--json', '--progress', 'none'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CUSTOMERIO_SITE_ID: 'bench', CUSTOMERIO_TRACK_API_KEY: 'bench-key', CIO_TRACK_URL: url } },
-    );
-    let out = '';
-    importer.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const [code] = (await once(importer, 'close')) as [number | null];
-    const seconds = (performance.now() - started) / 1000;
-    const cpuSeconds = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : Number.NaN;
-    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { delivered?: number; requests?: number; rateLimited?: number; peakRssMb?: number; durationMs?: number };
-    if (code !== 0 || summary.delivered !== rows) throw new Error(`the import exited ${code}, delivered ${summary.delivered}: ${out}`);
+    // the import, with the source on the main thread (the default) and then in its own thread (--parse-thread)
+    const runImport = async (extra: readonly string[]): Promise<ImportRun> => {
+      rmSync(join(state, 'run'), { recursive: true, force: true });
+      const started = performance.now();
+      // GNU time, when the machine has it, gives the importer's CPU seconds: a figure a loaded machine distorts less
+      const cpuFile = join(state, 'cpu.txt');
+      const timed = existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', '%U %S', '-o', cpuFile, process.execPath] : [process.execPath];
+      const importer = spawn(
+        timed[0]!,
+        [...timed.slice(1), ...importerEntry, URL_, '--table', `${schema}.people`, '--cursor', 'updated_at', '--state-dir', join(state, 'run'), '--json', '--progress', 'none', ...extra],
+        { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, CUSTOMERIO_SITE_ID: 'bench', CUSTOMERIO_TRACK_API_KEY: 'bench-key', CIO_TRACK_URL: url } },
+      );
+      let out = '';
+      importer.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const [code] = (await once(importer, 'close')) as [number | null];
+      const seconds = (performance.now() - started) / 1000;
+      const cpuSeconds = existsSync(cpuFile) ? readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number).reduce((a, b) => a + b, 0) : Number.NaN;
+      const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as ImportRun['summary'];
+      if (code !== 0 || summary.delivered !== rows) throw new Error(`the import exited ${code}, delivered ${summary.delivered}: ${out}`);
+      return { seconds, cpuSeconds, summary };
+    };
+    const inline = await runImport([]);
+    const threaded = await runImport(['--parse-thread']);
+    const { seconds, cpuSeconds, summary } = inline;
 
     // the source alone: the cursor read and the type mapping, then also the row mapper, nothing sent
-    const alone = (mode: 'read' | 'map'): { seconds: number; cpuSeconds: number; peakRssMb: number } => {
+    const alone = (mode: 'read' | 'thread' | 'map'): { seconds: number; cpuSeconds: number; peakRssMb: number } => {
       const result = spawnSync(process.execPath, [...tsx, 'bench/pg-source-read.ts', URL_, `${schema}.people`, mode], { cwd: root, encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`pg-source-read failed: ${result.stderr}`);
       return JSON.parse(result.stdout) as { seconds: number; cpuSeconds: number; peakRssMb: number };
     };
     const read = alone('read');
+    const readThread = alone('thread');
     const mapped = alone('map');
     const copyAfter = copy();
     const copySeconds = (copyBefore + copyAfter) / 2;
@@ -112,12 +128,14 @@ async function main(): Promise<void> {
     console.log(`budget ceiling: ${RATE} req/s × ${fmt(rowsPerRequest)} rows/request (480 KB each) = ${fmt(budgetRate)} rows/s = ${pct(budgetRate / copyRate)} of COPY`);
     const runRate = rows / ((summary.durationMs ?? Number.NaN) / 1000);
     console.log(`import → emulator at ${RATE} req/s: ${seconds.toFixed(1)} s (process start included), ${fmt(importRate)} rows/s (${fmt(runRate)} rows/s over the run's own ${((summary.durationMs ?? 0) / 1000).toFixed(1)} s), ${summary.requests} requests, ${summary.rateLimited} 429s, ${cpuSeconds.toFixed(1)} CPU s (${((cpuSeconds / rows) * 1e6).toFixed(1)} µs a row), peak RSS ${summary.peakRssMb} MB`);
-    for (const [what, run] of [['read (cursor + type mapping)', read], ['read + row mapper', mapped]] as const) {
+    const threadRate = rows / threaded.seconds;
+    console.log(`import --parse-thread (source in its own thread): ${threaded.seconds.toFixed(1)} s, ${fmt(threadRate)} rows/s = ${pct(threadRate / importRate)} of the default, ${threaded.summary.requests} requests, ${threaded.summary.rateLimited} 429s, ${threaded.cpuSeconds.toFixed(1)} CPU s (both threads), peak RSS ${threaded.summary.peakRssMb} MB`);
+    for (const [what, run] of [['read (cursor + type mapping)', read], ['read in its own thread (--parse-thread)', readThread], ['read + row mapper', mapped]] as const) {
       console.log(`the source alone, ${what}: ${run.seconds.toFixed(1)} s, ${fmt(rows / run.seconds)} rows/s, ${run.cpuSeconds.toFixed(1)} CPU s, peak RSS ${run.peakRssMb} MB`);
     }
     console.log(`ratio import / COPY ceiling: ${pct(importRate / copyRate)}; import / budget ceiling: ${pct(importRate / budgetRate)}; ${load}`);
     console.log(
-      `| ${rows.toLocaleString('en-US')} | ${fmt(importRate)} | ${fmt(copyRate)} | ${fmt(budgetRate)} (${pct(budgetRate / copyRate)} of COPY) | ${pct(importRate / copyRate)} | ${pct(importRate / budgetRate)} | ${summary.requests} · ${summary.rateLimited} | ${summary.peakRssMb} MB | ${load} |`,
+      `| ${rows.toLocaleString('en-US')} | ${fmt(importRate)} (--parse-thread ${fmt(threadRate)}, ${threaded.summary.peakRssMb} MB) | ${fmt(copyRate)} | ${fmt(budgetRate)} (${pct(budgetRate / copyRate)} of COPY) | ${pct(importRate / copyRate)} | ${pct(importRate / budgetRate)} | ${summary.requests} · ${summary.rateLimited} | ${summary.peakRssMb} MB | ${load} |`,
     );
   } finally {
     emulator.kill('SIGTERM');

@@ -7,6 +7,7 @@ import { CheckpointError } from './errors.js';
 import type { ImportOptions } from './importOptions.js';
 import type { OpenedInput } from './openInput.js';
 import { openPostgres } from './pgSource.js';
+import { openPostgresInThread } from './pgThread.js';
 import { maskPostgresUrl } from './pgUrl.js';
 import type { ProgressReporter } from './progress.js';
 import { createRowMapper } from './rowMapper.js';
@@ -73,7 +74,9 @@ async function openLocked(options: ImportOptions, source: PostgresOptions, paths
   const after = resumed ? resumed.position : cursorId ? readCursor(cursorFile, cursorId) : undefined;
   if (!resumed && cursorId) reporter.notice(after ? `--cursor: reading rows past ${positionText(source, key, after)}` : `--cursor: no cursor yet (${cursorFile}); reading every row`);
 
-  const rows = await openPostgres({ url: source.url, query: source.query, table: source.table, cursor: source.cursor, key, after, start: resumed?.rowsDone ?? 0, limit: options.limit });
+  // --parse-thread: the connection, pg's parsing and the type mapping run in a thread of their own
+  const open = options.parseThread === true ? openPostgresInThread : openPostgres;
+  const rows = await open({ url: source.url, query: source.query, table: source.table, cursor: source.cursor, key, after, start: resumed?.rowsDone ?? 0, limit: options.limit });
   try {
     const { rows: expected, counted } = rows.expectedRows;
     reporter.notice(counted ? `PostgreSQL: ${expected.toLocaleString('en-US')} rows to read (counted)` : `PostgreSQL: about ${expected.toLocaleString('en-US')} rows to read (the planner's estimate for a --query, so the progress % is approximate)`);

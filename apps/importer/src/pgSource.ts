@@ -40,6 +40,18 @@ export interface PostgresSource extends CsvSource {
   end(): Promise<void>;
 }
 
+/** One fetch's rows, and their positions (`positionWidth` texts a row, in row order). */
+export interface PostgresRowChunk {
+  readonly rows: CsvRow[];
+  readonly positions: readonly (string | null)[];
+}
+
+/** An opened PostgreSQL source read by chunks that carry their positions (the reading thread's view). */
+export interface PostgresRowSource extends PostgresSource {
+  /** The rows with their positions; iterate this or `chunks`, once, never both. */
+  readonly rowChunks: AsyncIterable<PostgresRowChunk>;
+}
+
 /** Rows of the first fetch, before the rows' size is known. */
 const FIRST_FETCH_ROWS = 1000;
 /**
@@ -69,7 +81,7 @@ const RAW_TEXT = { getTypeParser: () => (text: string) => text };
  * the login or the query, or a column has a type without a JSON form; the message shows the URL without
  * its password
  */
-export async function openPostgres(read: PostgresRead): Promise<PostgresSource> {
+export async function openPostgres(read: PostgresRead): Promise<PostgresRowSource> {
   const shown = maskPostgresUrl(read.url);
   const client = new pg.Client({ connectionString: read.url, connectionTimeoutMillis: 10_000, application_name: 'cioscale-import' });
   // a dropped connection is reported by the read that fails; the client must not crash the process
@@ -135,30 +147,24 @@ function source(
   counts: { nullCursorRows: number; expectedRows: PostgresSource['expectedRows'] },
   close: () => Promise<void>,
   fail: (error: unknown) => PostgresSourceError,
-): PostgresSource {
+): PostgresRowSource {
   const limit = read.limit ?? Number.POSITIVE_INFINITY;
   const width = header.length;
   const { parsers, position } = columns;
-  const positionWidth = position.length;
-  // the position texts of the rows read and not yet asked for, in row order, `positionWidth` per row from
-  // row `firstPending`: bounded by the read-ahead window
-  let pending: (string | null)[] = [];
-  let firstPending = (read.start ?? 0) + 1;
-  let head = 0;
-  let last: readonly string[] | undefined = read.after;
-  let lastRow = read.start ?? 0;
+  const positions = new PositionQueue(position.length, read.start ?? 0, read.after);
   let stopped = false;
   let row = read.start ?? 0;
   // the running size of the rows' text, to size the next fetch
   let textBytes = 0;
   let textRows = 0;
 
-  const toChunk = (rows: (string | null)[][]): CsvRow[] => {
+  const toChunk = (rows: (string | null)[][]): PostgresRowChunk => {
     const chunk: CsvRow[] = [];
+    const texts: (string | null)[] = [];
     for (const values of rows) {
       if (row >= limit) break;
       row += 1;
-      for (const index of position) pending.push(values[index] ?? null);
+      for (const index of position) texts.push(values[index] ?? null);
       // the row's own array becomes its cells: NULL arrives as null, an empty cell, which leaves the
       // attribute out; every other value becomes its JSON cell by its column's type
       for (let i = 0; i < width; i++) {
@@ -172,11 +178,11 @@ function source(
       chunk.push({ row, cells: values as string[] });
     }
     textRows += chunk.length;
-    return chunk;
+    return { rows: chunk, positions: texts };
   };
   const nextFetch = (): number => (textRows === 0 ? FIRST_FETCH_ROWS : Math.max(1, Math.min(MAX_FETCH_ROWS, Math.floor((FETCH_BYTES * textRows) / Math.max(1, textBytes)))));
 
-  async function* chunks(): AsyncGenerator<CsvRow[]> {
+  async function* rowChunks(): AsyncGenerator<PostgresRowChunk> {
     try {
       let rows = firstRows;
       let fetchRows = FIRST_FETCH_ROWS;
@@ -185,7 +191,8 @@ function source(
         // fetch was the last one); it is sized from the rows seen so far
         const more = rows.length < fetchRows ? undefined : readRows(cursor, (fetchRows = nextFetch()));
         more?.catch(() => undefined);
-        yield toChunk(rows);
+        const chunk = toChunk(rows);
+        if (chunk.rows.length > 0) yield chunk;
         if (more === undefined || stopped || row >= limit) return;
         rows = (
           await more.catch((error: unknown) => {
@@ -197,10 +204,19 @@ function source(
       await close();
     }
   }
+  const byChunk = rowChunks();
+
+  async function* chunks(): AsyncGenerator<CsvRow[]> {
+    for await (const chunk of byChunk) {
+      positions.push(chunk.positions);
+      yield chunk.rows;
+    }
+  }
 
   return {
     header,
     chunks: chunks(),
+    rowChunks: byChunk,
     // progress is a share of the rows the planner expects (the view's "of the file")
     get bytesRead() {
       return row - (read.start ?? 0);
@@ -210,25 +226,54 @@ function source(
     },
     stop: () => void (stopped = true),
     ...counts,
-    positionAt: (done: number) => {
-      // a queue with a moving head: shift() copies the whole array, and it holds a window of rows
-      const upTo = Math.min(done, firstPending + (pending.length - head) / positionWidth - 1);
-      if (upTo > lastRow) {
-        const at = head + (upTo - firstPending) * positionWidth;
-        last = pending.slice(at, at + positionWidth) as string[];
-        lastRow = upTo;
-        head = at + positionWidth;
-        firstPending = upTo + 1;
-      }
-      if (head > 4096) {
-        pending = pending.slice(head);
-        head = 0;
-      }
-      return lastRow === done ? last : undefined;
-    },
+    positionAt: (done: number) => positions.at(done),
     end: close,
     close: () => void close(),
   };
+}
+
+/**
+ * The positions of the rows read and not yet settled, `width` texts a row from the row after `start`, and
+ * the last one asked for: a queue with a moving head, since shift() copies the whole array and it holds a
+ * read-ahead window of rows.
+ */
+class PositionQueue {
+  private pending: (string | null)[] = [];
+  private head = 0;
+  private firstPending: number;
+  private lastRow: number;
+  private last: readonly string[] | undefined;
+
+  constructor(
+    private readonly width: number,
+    start: number,
+    after: readonly string[] | undefined,
+  ) {
+    this.firstPending = start + 1;
+    this.lastRow = start;
+    this.last = after;
+  }
+
+  push(texts: readonly (string | null)[]): void {
+    for (const text of texts) this.pending.push(text);
+  }
+
+  /** The position of row `done` once it was read; the rows before it are let go. */
+  at(done: number): readonly string[] | undefined {
+    const upTo = Math.min(done, this.firstPending + (this.pending.length - this.head) / this.width - 1);
+    if (upTo > this.lastRow) {
+      const at = this.head + (upTo - this.firstPending) * this.width;
+      this.last = this.pending.slice(at, at + this.width) as string[];
+      this.lastRow = upTo;
+      this.head = at + this.width;
+      this.firstPending = upTo + 1;
+    }
+    if (this.head > 4096) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    return this.lastRow === done ? this.last : undefined;
+  }
 }
 
 function readRows(cursor: Cursor<(string | null)[]>, count: number): Promise<{ rows: (string | null)[][]; fields: pg.FieldDef[] }> {

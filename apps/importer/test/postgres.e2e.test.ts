@@ -106,7 +106,11 @@ describe('PostgreSQL source: interrupted syncs and failures', () => {
   const { emulator, dir } = useWorkspace();
   const { schema } = usePostgres();
 
-  it('killed (-9) mid-sync then --resume: every event delivered once, the cursor at the last row', async () => {
+  // --parse-thread reads in a worker thread (pgThread.ts): its positions must checkpoint and resume the same
+  it.each([
+    ['', []],
+    [' (--parse-thread)', ['--parse-thread']],
+  ])('killed (-9) mid-sync then --resume%s: every event delivered once, the cursor at the last row', async (_, thread) => {
     const total = 3000;
     const db = await schema();
     const table = `${db.name}.purchases`;
@@ -116,7 +120,7 @@ describe('PostgreSQL source: interrupted syncs and failures', () => {
       '${T1}'::timestamptz + (g / 100) * interval '1 second' FROM generate_series(1, ${total}) AS g`);
     const cio = await emulator({ faults: { latencyMs: 150 } });
     const state = join(dir(), 'state');
-    const sync = ['--table', table, '--kind', 'events', '--key', 'event_id', '--cursor', 'updated_at', '--state-dir', state, '--batch-size', '50', '--concurrency', '2', ...quiet];
+    const sync = ['--table', table, '--kind', 'events', '--key', 'event_id', '--cursor', 'updated_at', '--state-dir', state, '--batch-size', '50', '--concurrency', '2', ...quiet, ...thread];
     const child = spawnCli([PG_URL, ...sync], envFor(cio));
     const done = finished(child);
     const checkpoint = join(state, `test.${table}.checkpoint.json`);
