@@ -13,6 +13,7 @@
  */
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import { Packr } from 'msgpackr';
+import { ADD_STANDARD_JOBS_LUA } from './addStandardJobsScript.js';
 
 // BullMQ's own encoder settings (classes/scripts.js): the script unpacks these with cmsgpack
 const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
@@ -34,45 +35,36 @@ export function encodeJobOptions(options: StandardJobOptions): (id: string) => B
   return (id) => packer.pack(Job.optsAsJSON({ ...base, jobId: id }));
 }
 
+/** Most jobs in one script call: a call runs atomically, so a huge `enqueueMany` must not hold Redis for long. */
+const JOBS_PER_CALL = 250;
+
+/** The command name of {@link ADD_STANDARD_JOBS_LUA} on a client (ioredis `defineCommand`: EVALSHA, EVAL on NOSCRIPT). */
+const COMMAND = 'cioscaleAddStandardJobs';
+
+/** The job id the options are encoded with once per call; the script puts each job's own in its place. */
+const OPTIONS_ID = 'cioscale-job-id-placeholder';
+
+type ScriptClient = Awaited<Queue['client']> & { [COMMAND]?: (...args: (string | Buffer)[]) => Promise<number> };
+
 /**
  * Adds `jobs` to `queue` in one round trip; resolves once Redis holds every one, rejects with the first
- * error (a job whose id is already in the queue is not an error: BullMQ's script keeps the first, as
- * `addBulk` does).
+ * error (a job whose id is already in the queue is not an error: the first one stays, as `addBulk` keeps it).
+ * One script call per {@link JOBS_PER_CALL} jobs (addStandardJobsScript.ts), sent together.
  */
 export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[], encodedOptions: (id: string) => Buffer): Promise<void> {
-  const client = await queue.client;
-  const keys = queue.keys;
-  const scriptKeys = [keys.wait, keys.paused, keys.meta, keys.id, keys.completed, keys.delayed, keys.active, keys.events, keys.marker];
-  const timestamp = Date.now();
-  // Scripts.addJob's arguments: prefix, custom id, name, timestamp, parent key, parent dependencies key, parent,
-  // repeat job key, deduplication key
-  const argsOf = (job: StandardJob) => [...scriptKeys, packer.pack([keys[''], job.id, job.name, timestamp, null, null, undefined, undefined, null]), job.json, encodedOptions(job.id)];
+  const client = (await queue.client) as ScriptClient;
   // before anything is written, as addBulk checks (Job.validateOptions) before its pipeline goes
   for (const job of jobs) checkJobId(job.id);
-  const socket = socketOf(client);
-  let results: unknown[];
-  if (socket) {
-    // one socket write for all the commands, as a pipeline would make, without an ioredis Pipeline: building one
-    // copies every script BullMQ defines onto it, measured at ~5 % of the gateway's CPU (docs/benchmarks.md)
-    socket.cork();
-    let replies: Promise<unknown>[];
-    try {
-      replies = jobs.map((job) => queue.scripts.execCommand(client, 'addStandardJob', argsOf(job)) as Promise<unknown>);
-    } finally {
-      socket.uncork();
-    }
-    results = await Promise.all(replies);
-  } else {
-    // a cluster client has a socket per node: a pipeline routes the commands (all keys share the queue's hash tag)
-    const pipeline = client.pipeline();
-    for (const job of jobs) void queue.scripts.execCommand(pipeline, 'addStandardJob', argsOf(job));
-    results = ((await pipeline.exec()) ?? []).map(([error, result]): unknown => {
-      if (error) throw error;
-      return result as unknown;
-    });
+  if (!client[COMMAND]) client.defineCommand(COMMAND, { numberOfKeys: 9, lua: ADD_STANDARD_JOBS_LUA });
+  const keys = queue.keys;
+  const head = [keys.wait, keys.paused, keys.meta, keys.id, keys.completed, keys.delayed, keys.active, keys.events, keys.marker, keys[''], String(Date.now()), encodedOptions(OPTIONS_ID), OPTIONS_ID] as string[];
+  const calls: Promise<number>[] = [];
+  for (let start = 0; start < jobs.length; start += JOBS_PER_CALL) {
+    const args: (string | Buffer)[] = [...head];
+    for (const job of jobs.slice(start, start + JOBS_PER_CALL)) args.push(job.id, job.name, job.json);
+    calls.push((client[COMMAND] as (...args: (string | Buffer)[]) => Promise<number>)(...args));
   }
-  // the script's error codes are negative numbers (-5: missing parent key, which a job without one cannot get)
-  for (const result of results) if (typeof result === 'number' && result < 0) throw new Error(`BullMQ addStandardJob answered ${result}`);
+  await Promise.all(calls);
 }
 
 /** BullMQ's rules for a custom job id, with its messages: not an integer (its own ids are), no `:` (it splits keys on it). */
@@ -80,12 +72,4 @@ function checkJobId(id: string): void {
   if (`${parseInt(id, 10)}` === id) throw new Error('Custom Id cannot be integers');
   // three parts are a legacy repeatable job's id, which BullMQ still accepts
   if (id.includes(':') && id.split(':').length !== 3) throw new Error('Custom Id cannot contain :');
-}
-
-/** The socket of a single-node ioredis client that is ready to write; undefined for a cluster or while (re)connecting. */
-function socketOf(client: Awaited<Queue['client']>): { cork(): void; uncork(): void } | undefined {
-  const candidate = client as unknown as { isCluster?: boolean; status?: string; stream?: { cork?: unknown; uncork?: unknown; writable?: boolean } };
-  if (candidate.isCluster || candidate.status !== 'ready') return undefined;
-  const stream = candidate.stream;
-  return stream && stream.writable && typeof stream.cork === 'function' && typeof stream.uncork === 'function' ? (stream as { cork(): void; uncork(): void }) : undefined;
 }
