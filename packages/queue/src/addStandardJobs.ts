@@ -12,11 +12,7 @@
  * serialised. `addBulk`'s id checks (not an integer, no `:`) are kept: an event's id can be the caller's own.
  */
 import { Job, type JobsOptions, type Queue } from 'bullmq';
-import { Packr } from 'msgpackr';
 import { ADD_STANDARD_JOBS_LUA } from './addStandardJobsScript.js';
-
-// BullMQ's own encoder settings (classes/scripts.js): the script unpacks these with cmsgpack
-const packer = new Packr({ useRecords: false, encodeUndefinedAsNil: true });
 
 /** One job: its id (never generated here), name and data as JSON. */
 export interface StandardJob {
@@ -28,11 +24,15 @@ export interface StandardJob {
 /** The options every job of a producer gets: what `addStandardJob` takes (no delay, priority, parent, repeat, deduplication). */
 export type StandardJobOptions = Pick<JobsOptions, 'attempts' | 'backoff' | 'removeOnComplete' | 'removeOnFail'>;
 
-/** Encodes `options` as BullMQ stores them; call once per producer. */
-export function encodeJobOptions(options: StandardJobOptions): (id: string) => Buffer {
+/**
+ * Encodes `options` as BullMQ hands them to its script (`Job.optsAsJSON`), as JSON: the script decodes them into
+ * the table BullMQ's msgpacked options become (the same keys in the same order, so `cjson.encode` stores the
+ * same text), and a command of strings only is written by ioredis without assembling buffers. Call once per producer.
+ */
+export function encodeJobOptions(options: StandardJobOptions): (id: string) => string {
   // the key order of `Job`'s constructor (attempts first), then the id, as `addBulk` merges them
   const base = { attempts: options.attempts ?? 0, backoff: options.backoff, removeOnComplete: options.removeOnComplete, removeOnFail: options.removeOnFail };
-  return (id) => packer.pack(Job.optsAsJSON({ ...base, jobId: id }));
+  return (id) => JSON.stringify(Job.optsAsJSON({ ...base, jobId: id }));
 }
 
 /** Most jobs in one script call: a call runs atomically, so a huge `enqueueMany` must not hold Redis for long. */
@@ -44,14 +44,14 @@ const COMMAND = 'cioscaleAddStandardJobs';
 /** The job id the options are encoded with once per call; the script puts each job's own in its place. */
 const OPTIONS_ID = 'cioscale-job-id-placeholder';
 
-type ScriptClient = Awaited<Queue['client']> & { [COMMAND]?: (...args: (string | Buffer)[]) => Promise<number> };
+type ScriptClient = Awaited<Queue['client']> & { [COMMAND]?: (...args: string[]) => Promise<number> };
 
 /**
  * Adds `jobs` to `queue` in one round trip; resolves once Redis holds every one, rejects with the first
  * error (a job whose id is already in the queue is not an error: the first one stays, as `addBulk` keeps it).
  * One script call per {@link JOBS_PER_CALL} jobs (addStandardJobsScript.ts), sent together.
  */
-export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[], encodedOptions: (id: string) => Buffer): Promise<void> {
+export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[], encodedOptions: (id: string) => string): Promise<void> {
   const client = (await queue.client) as ScriptClient;
   // before anything is written, as addBulk checks (Job.validateOptions) before its pipeline goes
   for (const job of jobs) checkJobId(job.id);
@@ -60,9 +60,9 @@ export async function addStandardJobs(queue: Queue, jobs: readonly StandardJob[]
   const head = [keys.wait, keys.paused, keys.meta, keys.id, keys.completed, keys.delayed, keys.active, keys.events, keys.marker, keys[''], String(Date.now()), encodedOptions(OPTIONS_ID), OPTIONS_ID] as string[];
   const calls: Promise<number>[] = [];
   for (let start = 0; start < jobs.length; start += JOBS_PER_CALL) {
-    const args: (string | Buffer)[] = [...head];
+    const args: string[] = [...head];
     for (const job of jobs.slice(start, start + JOBS_PER_CALL)) args.push(job.id, job.name, job.json);
-    calls.push((client[COMMAND] as (...args: (string | Buffer)[]) => Promise<number>)(...args));
+    calls.push((client[COMMAND] as (...args: string[]) => Promise<number>)(...args));
   }
   await Promise.all(calls);
 }

@@ -14,8 +14,8 @@
  * each, leaving what BullMQ's calls leave.
  *
  * KEYS: BullMQ's nine (wait, paused, meta, id, completed, delayed, active, events, marker).
- * ARGV: [1] the queue's key prefix (`bull:<name>:`), [2] the timestamp (ms), [3] the jobs' options msgpacked as
- * BullMQ encodes them, with [4] as their job id, then per job three values: its id, its name, its data as JSON.
+ * ARGV: [1] the queue's key prefix (`bull:<name>:`), [2] the timestamp (ms), [3] the jobs' options as JSON (the
+ * object BullMQ msgpacks), with [4] as their job id, then per job three values: its id, its name, its data as JSON.
  * Returns the number of jobs added (duplicates excluded).
  */
 export const ADD_STANDARD_JOBS_LUA = `
@@ -46,7 +46,7 @@ end
 -- storeJob's options: every job of a call has the same ones but its id, so they are decoded and encoded once
 -- with a placeholder id, which each job's own id (encoded as cjson encodes it) replaces: the same bytes as
 -- cjson.encode of each job's own options, as the keys and their order are the same
-local template = cjson.encode(cmsgpack.unpack(ARGV[3]))
+local template = cjson.encode(cjson.decode(ARGV[3]))
 local marker = cjson.encode(ARGV[4])
 local at = string.find(template, marker, 1, true)
 local optsBefore = string.sub(template, 1, at - 1)
