@@ -1,15 +1,15 @@
 /**
- * Adds many plain jobs to a BullMQ queue with BullMQ's own `addStandardJob` script — the script `Queue.addBulk`
- * runs for a job without delay, priority or parent — given the same arguments, all in one socket write. The
- * jobs in Redis are the ones `addBulk` writes (test/addStandardJobs.test.ts compares them field by field, so a
- * BullMQ upgrade that changes the script's arguments fails there), and a worker, dedupe by job id, events and
- * counts see no difference.
+ * Adds many plain jobs to a BullMQ queue with one call of a Lua script of our own per batch
+ * (addStandardJobsScript.ts), which writes for each job what BullMQ's `addStandardJob` script — the one
+ * `Queue.addBulk` runs for a job without delay, priority or parent — writes. The jobs in Redis are the ones
+ * `addBulk` writes (test/addStandardJobs.test.ts compares them key by key, so a BullMQ upgrade that changes its
+ * script fails there), and a worker, dedupe by job id, events and counts see no difference.
  *
- * What it leaves out is `addBulk`'s per-job and per-call bookkeeping, measured as the gateway's largest cost
- * after the socket writes (docs/benchmarks.md, issue 15): a `Job` object per job (with its own `Scripts`),
- * its `asJSON` (three more `JSON.stringify` calls), the options' validation and re-encoding, and an ioredis
- * Pipeline per call. The producer's jobs all share one set of options, and the data arrives already
- * serialised. `addBulk`'s id checks (not an integer, no `:`) are kept: an event's id can be the caller's own.
+ * What it leaves out is `addBulk`'s per-job and per-call bookkeeping (docs/benchmarks.md, issue 15): a `Job`
+ * object per job (with its own `Scripts`), its `asJSON`, the options' validation and re-encoding, an ioredis
+ * Pipeline per call, and in Redis one `EVALSHA` per job, whose setup cost more than the job's commands. The
+ * producer's jobs all share one set of options, and the data arrives already serialised. `addBulk`'s id checks
+ * (not an integer, no `:`) are kept: an event's id can be the caller's own.
  */
 import { Job, type JobsOptions, type Queue } from 'bullmq';
 import { ADD_STANDARD_JOBS_LUA } from './addStandardJobsScript.js';
