@@ -16,13 +16,15 @@
  * Rounds interleave the targets (ceiling, gateway, …, ceiling, gateway, …) and report each one's median, so a
  * change in the machine's load hits every target alike. Environment:
  * - `GATEWAY_BENCH_BEFORE=/work/main`: also runs the gateway of that checkout (its own sources and packages)
- *   as "gateway before", against the same kind of Redis, for a before/after in one run.
+ *   as "gateway before", against the same Redis, for a before/after in one run: its built `dist/main.js` when
+ *   it has one (build it there first: `pnpm turbo run build --filter @cioscale/gateway...`), else its sources through tsx.
  * - `GATEWAY_BENCH_CPU_PROF=<dir>`: the gateways run with `node --cpu-prof` into that directory (written when
  *   they exit at the end of the run; one file per thread, the largest is the main thread's, the pid is in
  *   the name and in the table's target line).
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -137,7 +139,8 @@ async function main(): Promise<void> {
   const before = process.env['GATEWAY_BENCH_BEFORE'];
   const redis = await redisServer();
   const targets = [await forked('bare node:http (ceiling)', '--bare')];
-  if (before) targets.push(await gateway('gateway before', join(before, 'apps/gateway/src/main.ts'), redis.url, redis.pid));
+  // the other checkout's built gateway when it has one (build it there first), as this one's is measured built
+  if (before) targets.push(await gateway('gateway before', beforeMain(before), redis.url, redis.pid));
   if (built) {
     execFileSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@cioscale/gateway...', '--output-logs=errors-only'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
     targets.push(await gateway('gateway', gatewayBuilt, redis.url, redis.pid));
@@ -183,6 +186,12 @@ async function main(): Promise<void> {
     await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     redis.close();
   }
+}
+
+/** The gateway of another checkout: its `dist/main.js` when built (like this checkout's), else its sources through tsx. */
+function beforeMain(checkout: string): string {
+  const builtMain = join(checkout, 'apps/gateway/dist/main.js');
+  return built && existsSync(builtMain) ? builtMain : join(checkout, 'apps/gateway/src/main.ts');
 }
 
 /** The run with the median p99 among the rounds at half rate. */

@@ -127,7 +127,9 @@ export function createProducer(options: ProducerOptions): Producer {
     });
     const shard = shardOf(envelope.key, route.workspace.shards);
     const data: OperationJobData = { operation: envelope.operation, id: envelope.id, producedAt: now, workspace: name };
-    return { queue: (queues.get(name) as Queue<OperationJobData>[])[shard] as Queue<OperationJobData>, data };
+    // JSON.stringify(data), the operation's part taken from the envelope, which has just serialised it: the same text
+    const json = `{"operation":${envelope.json ?? JSON.stringify(envelope.operation)},"id":${JSON.stringify(envelope.id)},"producedAt":${now},"workspace":${JSON.stringify(name)}}`;
+    return { queue: (queues.get(name) as Queue<OperationJobData>[])[shard] as Queue<OperationJobData>, data, json };
   };
 
   const enqueueMany = async (items: readonly (Operation | EnqueueRequest)[]): Promise<string[]> => {
@@ -135,8 +137,8 @@ export function createProducer(options: ProducerOptions): Producer {
     const now = Date.now();
     const prepared = items.map((item) => prepare(item, now));
     const byQueue = new Map<Queue<OperationJobData>, StandardJob[]>();
-    for (const { queue, data } of prepared) {
-      const job: StandardJob = { id: jobIdOf(data.id), name: data.operation.action, json: JSON.stringify(data) };
+    for (const { queue, data, json } of prepared) {
+      const job: StandardJob = { id: jobIdOf(data.id), name: data.operation.action, json };
       const list = byQueue.get(queue);
       if (list) list.push(job);
       else byQueue.set(queue, [job]);

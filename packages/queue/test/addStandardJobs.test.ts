@@ -42,6 +42,54 @@ describe('addStandardJobs', () => {
     await client.quit();
   });
 
+  it('writes for a batch what addBulk writes for it: hashes, list order, counter, marker and events, a duplicate in the batch included', async () => {
+    const { client, reference, lean } = queues();
+    const ids = ['01J000000000000000000000A1', '01J000000000000000000000A2', '01J000000000000000000000A1', 'with "quote" \\ and é'];
+    const jobs = ids.map((id, index) => ({ id, name: index % 2 === 0 ? 'identify' : 'event', json: JSON.stringify({ ...data, id, n: index }) }));
+    await reference.addBulk(jobs.map((job) => ({ name: job.name, data: JSON.parse(job.json) as unknown, opts: { ...options, jobId: job.id } })));
+    await addStandardJobs(lean, jobs, encodeJobOptions(options));
+    for (const id of new Set(ids)) {
+      const withoutTime = ({ timestamp, ...rest }: Record<string, string>) => ({ ...rest, timestamp: typeof timestamp });
+      expect(withoutTime(await ctx.redis.hgetall(lean.toKey(id)))).toEqual(withoutTime(await ctx.redis.hgetall(reference.toKey(id))));
+    }
+    expect(await ctx.redis.lrange(lean.toKey('wait'), 0, -1)).toEqual(await ctx.redis.lrange(reference.toKey('wait'), 0, -1));
+    expect(await ctx.redis.get(lean.toKey('id'))).toBe('4');
+    expect(await ctx.redis.get(lean.toKey('id'))).toBe(await ctx.redis.get(reference.toKey('id')));
+    expect(await ctx.redis.zrange(lean.toKey('marker'), 0, -1, 'WITHSCORES')).toEqual(await ctx.redis.zrange(reference.toKey('marker'), 0, -1, 'WITHSCORES'));
+    const events = async (queue: Queue) => (await ctx.redis.xrange(queue.toKey('events'), '-', '+')).map(([, fields]) => fields);
+    expect(await events(lean)).toEqual(await events(reference));
+    expect((await events(lean)).filter((fields) => fields[1] === 'duplicated')).toHaveLength(1);
+    expect((await lean.getJob(ids[0] as string))?.data).toEqual({ ...data, id: ids[0], n: 0 });
+    await Promise.all([reference.close(), lean.close()]);
+    await client.quit();
+  });
+
+  it('puts the jobs of a paused queue in its paused list without waking workers, as addBulk does', async () => {
+    const { client, reference, lean } = queues();
+    await Promise.all([reference.pause(), lean.pause()]);
+    const jobs = ['p1', 'p2'].map((id) => ({ id, name: 'event', json: '{}' }));
+    await reference.addBulk(jobs.map((job) => ({ name: job.name, data: {}, opts: { ...options, jobId: job.id } })));
+    await addStandardJobs(lean, jobs, encodeJobOptions(options));
+    expect(await ctx.redis.lrange(lean.toKey('paused'), 0, -1)).toEqual(['p2', 'p1']);
+    expect(await ctx.redis.lrange(lean.toKey('paused'), 0, -1)).toEqual(await ctx.redis.lrange(reference.toKey('paused'), 0, -1));
+    expect(await ctx.redis.exists(lean.toKey('marker'))).toBe(await ctx.redis.exists(reference.toKey('marker')));
+    expect(await lean.getWaitingCount()).toBe(2);
+    await Promise.all([reference.close(), lean.close()]);
+    await client.quit();
+  });
+
+  it('adds a batch larger than one script call takes, every job once and in order', async () => {
+    const { client, lean } = queues();
+    const jobs = Array.from({ length: 601 }, (_, index) => ({ id: `job-${index}`, name: 'event', json: JSON.stringify({ n: index }) }));
+    await addStandardJobs(lean, jobs, encodeJobOptions(options));
+    // LPUSH puts the newest first; workers take from the tail, so the first job added is the first taken
+    expect(await ctx.redis.lrange(lean.toKey('wait'), 0, -1)).toEqual(jobs.map((job) => job.id).reverse());
+    expect(await ctx.redis.get(lean.toKey('id'))).toBe('601');
+    expect((await lean.getJob('job-600'))?.data).toEqual({ n: 600 });
+    await lean.close();
+    await client.quit();
+  });
+
   it('keeps the first job of an id, as addBulk does, and adds the rest of the pipeline', async () => {
     const { client, lean } = queues();
     const encoded = encodeJobOptions(options);

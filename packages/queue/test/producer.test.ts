@@ -18,6 +18,20 @@ describe('createProducer', () => {
     await producer.close();
   });
 
+  it('stores as job data exactly the JSON of the operation as sent, its id, production time and workspace', async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: ctx.server.url, namespace });
+    const before = Date.now();
+    const operation = track('42', 'signed_up', { note: 'a "quoted" \\ line\nand é', nested: { list: [1, 2.5, null] } });
+    const id = await producer.enqueue(operation);
+    const queue = producer.queues.get('default')?.[0];
+    const raw = await ctx.redis.hget(queue?.toKey(id) ?? '', 'data');
+    const data = JSON.parse(raw ?? '') as { producedAt: number };
+    expect(data.producedAt).toBeGreaterThanOrEqual(before);
+    expect(raw).toBe(JSON.stringify({ operation: { ...operation, id }, id, producedAt: data.producedAt, workspace: 'default' }));
+    await producer.close();
+  });
+
   it("enqueues through the caller's own ioredis client and leaves it open on close", async () => {
     const namespace = freshNamespace();
     const client = createRedisClient(ctx.server.url, 'producer');
