@@ -14,7 +14,8 @@ export const HEAP_GROWING_PERCENT = 200;
 
 /**
  * Applies {@link HEAP_GROWING_PERCENT} to this process, unless node was started with its own
- * `--heap-growing-percent` (in `execArgv`), which then wins. V8 reads this flag at every full collection,
+ * `--heap-growing-percent` (in `execArgv`), which then wins. `execArgv` is the only place it can be: node refuses
+ * to start with the flag in `NODE_OPTIONS` ("is not allowed in NODE_OPTIONS", Node 20 and 24; heapTuning.test.ts). V8 reads this flag at every full collection,
  * so setting it after start takes effect from the next one. Returns whether it was applied.
  */
 export function tuneHeapForStreaming(execArgv: readonly string[] = process.execArgv): boolean {
