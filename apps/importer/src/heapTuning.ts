@@ -13,6 +13,16 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 200;
 
 /**
+ * The young generation's bound, which only a launch flag can set (`v8.setFlagsFromString` after start has no
+ * effect on it): the bin's shebang (`#!/usr/bin/env -S node --max-semi-space-size=16`, which pnpm's and npm's
+ * bin shims honour too) and the root `import` script pass it. Node 24's V8 sizes each semi-space from the
+ * machine's memory, 64 MB on a 24 GB machine: 298 MB peak RSS for a 1M-row import against 208 MB at 16, for no
+ * more CPU; 16 is Node 20's own default, so there nothing changes. At 8 the peak falls by another 15–25 MB for
+ * 10–15 % more CPU (docs/benchmarks.md, session 7; the decision in docs/architecture.md).
+ */
+export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=16';
+
+/**
  * Applies {@link HEAP_GROWING_PERCENT} to this process, unless node was started with its own
  * `--heap-growing-percent` (in `execArgv`), which then wins. `execArgv` is the only place it can be: node refuses
  * to start with the flag in `NODE_OPTIONS` ("is not allowed in NODE_OPTIONS", Node 20 and 24; heapTuning.test.ts). V8 reads this flag at every full collection,
