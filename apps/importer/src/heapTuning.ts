@@ -3,12 +3,12 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * How much V8's old generation may grow, in % of what survived the last full collection, before the next one.
  *
- * An import allocates ~80 MB/s of short-lived large buffers: each ~340–480 KB request body is an ArrayBuffer (the
- * Track transport writes it as UTF-8 bytes; until session 6 it was also a JSON string in V8's large-object space),
- * and one that outlived a scavenge is freed only by a full collection. With V8's own growing factor (up to 4× on a machine with a
- * large heap limit) ~60 MB of dead bodies wait for it, which is a third of the importer's peak RSS. At 200 %
- * full collections come about twice as often, each ~10 ms, and the peak falls by ~20–30 MB at no measurable
- * CPU cost; at 150 % or less it falls further but costs 10–25 % more CPU (docs/benchmarks.md).
+ * An import promotes most of what it allocates per row: rows and their envelopes wait in the read-ahead window
+ * through many scavenges, and once settled they are old garbage that only a full collection frees (until session 7
+ * each ~480 KB request body string joined them in the large-object space; the Track transport now streams bodies in
+ * 64 KB chunks). With V8's own growing factor (up to 4× on a machine with a large heap limit) tens of MB of it wait.
+ * At 200 % full collections come about twice as often, each ~10 ms, and the peak falls by ~20–30 MB at no measurable
+ * CPU cost; at 150 % or less it falls further but costs 10–25 % more CPU (docs/benchmarks.md, sessions 3 and 7).
  */
 export const HEAP_GROWING_PERCENT = 200;
 

@@ -12,15 +12,14 @@ const COMMA = 0x2c;
  * serialised here when the envelope has none) and handed to fetch as chunks of at most {@link BODY_CHUNK_BYTES}:
  * an array's elements are serialised one by one and joined with commas, so the two are the same bytes.
  *
- * Why chunks and not the ~480 KB string `batch()` would send: fetch encodes a string body into a fresh ArrayBuffer
- * of its full size, and both the string (in V8's large-object space) and that buffer live as long as the request,
- * long enough to outlive a scavenge; then only a full collection frees them, and tens of MB of dead bodies wait for
- * it (docs/benchmarks.md, session 7). A reusable buffer cannot help, because fetch copies whatever bytes it is given
- * (a Buffer body whole; each chunk of an async iterable, in undici's `ReadableStreamFrom`, Node 20 and 24). So no
- * body string is built: each chunk is encoded straight from the envelopes' JSON into a fresh 64 KB Buffer that dies
- * as soon as fetch has copied it, and the copy once the socket has taken it; both young, so scavenges free them.
- * Nothing is shared between chunks, bodies or attempts: a retry, a redirect or an abort cannot corrupt another
- * request's bytes.
+ * Why chunks and not the ~480 KB string `batch()` would send: that string (in V8's large-object space, freed only
+ * by a full collection) and fetch's encoding of it into a fresh ArrayBuffer of its full size cost the main thread a
+ * join and an encode per request, and the heap ~22 MB of dead bodies at the peak (docs/benchmarks.md, session 7).
+ * A reusable buffer cannot help: fetch copies whatever bytes it is given (a Buffer body whole; each chunk of an
+ * async iterable, in undici's `ReadableStreamFrom`, Node 20 and 24). So no body string is built: each chunk is
+ * encoded straight from the envelopes' JSON into a fresh Buffer of at most 64 KB, which is garbage as soon as fetch
+ * has copied it. Nothing is shared between chunks, bodies or attempts: a retry, a redirect or an abort cannot
+ * change another request's bytes.
  *
  * Iterable any number of times, each time from the start: customerio-node passes the same body again when it
  * follows a 307/308 redirect.
