@@ -136,7 +136,7 @@ describe('the Track transport sends what customerio-node batch() sends', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     servers.push(server);
-    const cio = createTrackTransport({ siteId: 'site', apiKey: SECRET_KEY, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: 1, timeoutMs: 1_000 });
+    const cio = createTrackTransport({ siteId: 'site', apiKey: SECRET_KEY, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: 1, timeoutMs: 3_000 });
     try {
       const outcomes: unknown[] = [];
       for (let i = 0; i < 3; i++) outcomes.push(await Promise.resolve(cio.send(batch)).then((answer) => answer, (error: unknown) => ({ code: (error as { code?: string }).code })));
