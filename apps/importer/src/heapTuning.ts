@@ -17,8 +17,8 @@ export const HEAP_GROWING_PERCENT = 200;
  * effect on it): the bin's shebang (`#!/usr/bin/env -S node --max-semi-space-size=16`, which pnpm's and npm's
  * bin shims honour too) and the root `import` script pass it. Node 24's V8 sizes each semi-space from the
  * machine's memory, 64 MB on a 24 GB machine: 298 MB peak RSS for a 1M-row import against 208 MB at 16, for no
- * more CPU; 16 is Node 20's own default, so there nothing changes. At 8 the peak falls by another 15–25 MB for
- * 10–15 % more CPU (docs/benchmarks.md, session 7; the decision in docs/architecture.md).
+ * more CPU; 16 is Node 20's own default, so there nothing changes. At 8 the peak falls by another 20–35 MB for
+ * 10–20 % more CPU (docs/benchmarks.md, session 7; the decision in docs/architecture.md).
  */
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=16';
 
