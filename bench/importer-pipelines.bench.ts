@@ -21,7 +21,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { root, runTimed, sampleFile, type Timed } from './importer-support.js';
+import { root, runTimed, sampleFile, shebangFlags, type Timed } from './importer-support.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const pairs = Number(process.env['BENCH_PAIRS'] ?? 2);
@@ -76,7 +76,7 @@ async function importOnce(api: Api, file: string): Promise<Run> {
       api === 'track'
         ? { CUSTOMERIO_SITE_ID: 'bench', CUSTOMERIO_TRACK_API_KEY: WRITE_KEY, CIO_TRACK_URL: emulator.url }
         : { CUSTOMERIO_PIPELINES_WRITE_KEY: WRITE_KEY, CIO_PIPELINES_URL: emulator.pipelinesUrl };
-    const timed = await runTimed(['apps/importer/dist/cli.js', file, '--api', api, '--json', '--progress', 'none', '--state-dir', state, ...importerFlags], env);
+    const timed = await runTimed([...shebangFlags('apps/importer/dist/cli.js'), 'apps/importer/dist/cli.js', file, '--api', api, '--json', '--progress', 'none', '--state-dir', state, ...importerFlags], env);
     return { api, timed, summary: timed.output as Record<string, unknown>, accepted: await emulator.accepted(), load: `${before} → ${uptime()}` };
   } finally {
     emulator.stop();

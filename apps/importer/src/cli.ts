@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 /**
  * `cioscale-import <file> [flags]` (and `pnpm run import <file>`): streams a CSV into Customer.io, or into
  * an embedded emulator when no credentials are set. `cioscale-import sync <source> …` is the same import,
