@@ -49,7 +49,7 @@ function program(): Command {
     .option('--window-tz <zone>', 'IANA time zone of --window (default: this machine\'s zone)')
     .option('--concurrency <n>', 'requests in flight and keep-alive sockets', integer(1), 8)
     .option('--batch-size <n>', 'cap on operations per batch request (default: none; requests are filled to 480 KB)', integer(1))
-    .option('--parse-thread', 'parse the CSV in a worker thread (files of 4 MB and more): faster when a core is free, ~40–80 MB more memory', false)
+    .option('--parse-thread', 'read the source in a worker thread (a CSV file of 4 MB and more: parsing; postgres://: the connection and type mapping): faster when a core is free, ~80–120 MB more memory', false)
     .option('--timeout <ms>', 'per-request timeout', integer(1), 10_000)
     .option('--max-attempts <n>', 'attempts per request (retries + 1) before the import stops', integer(1), DEFAULT_RETRY.maxAttempts)
     .addOption(new Option('--region <region>', 'us or eu [CUSTOMERIO_REGION] (default us)').choices(['us', 'eu']))
