@@ -1,9 +1,7 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { CsvRow, CsvSource, CsvSourceOptions } from './csvSource.js';
 import type { CsvWorkerData, CsvWorkerMessage } from './csvWorker.js';
 import { ImportFileError, InputEncodingError } from './errors.js';
+import { startSourceWorker } from './sourceThread.js';
 
 /** Chunks (of up to 1,024 rows) parsed ahead of the main thread: enough to keep it fed, little memory. */
 export const CHUNK_CREDITS = 4;
@@ -22,7 +20,7 @@ export const THREAD_MIN_BYTES = 4 * 1024 * 1024;
 export async function openCsvInThread(path: string, options: CsvSourceOptions = {}): Promise<CsvSource> {
   const skip = options.skip ?? 0;
   const data: CsvWorkerData = { path, options: { ...(options.format && { format: options.format }), ...(options.limit !== undefined && { limit: options.limit }) }, credits: CHUNK_CREDITS };
-  const worker = startWorker(data);
+  const worker = startSourceWorker('csvWorker', data);
   const inbox: CsvWorkerMessage[] = [];
   let waiting: (() => void) | undefined;
   const deliver = (message: CsvWorkerMessage): void => {
@@ -98,25 +96,6 @@ export async function openCsvInThread(path: string, options: CsvSourceOptions = 
     close: () => void worker.terminate(),
   };
 }
-
-/**
- * Built: `csvWorker.js` beside this file. From source (`pnpm run import`, tests): `csvWorker.ts`, which the
- * thread can only load after registering tsx itself (a worker's `--import` does not reach its entry point).
- */
-function startWorker(workerData: CsvWorkerData): Worker {
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(new URL('./csvWorker.js', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS });
-  // tsx's ESM entry (its CommonJS one cannot register ESM hooks in a thread)
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./csvWorker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData, execArgv: ['--conditions=source'], resourceLimits: WORKER_LIMITS });
-}
-
-/**
- * The thread's young generation: its cells die as soon as they are posted, so a small one costs no CPU and
- * saves the ~30 MB of RSS V8's default (16 MB semi-spaces) would take.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
 
 function rebuild(path: string, message: Extract<CsvWorkerMessage, { type: 'error' }>): Error {
   if (message.code === 'CIO_IMPORT_ENCODING') return new InputEncodingError(message.message);

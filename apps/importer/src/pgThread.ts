@@ -1,10 +1,8 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { CsvRow } from './csvSource.js';
 import { PostgresSourceError } from './errors.js';
 import type { PostgresRead, PostgresSource } from './pgSource.js';
 import type { PgWorkerCommand, PgWorkerData, PgWorkerMessage } from './pgWorker.js';
+import { startSourceWorker } from './sourceThread.js';
 
 /** Chunks (one fetch each, ~200 KB of row text) read ahead of the main thread: enough to keep it fed. */
 export const PG_CHUNK_CREDITS = 4;
@@ -31,7 +29,7 @@ type Chunk = Omit<RowsMessage, 'text'> & { readonly text: Buffer };
  * (the URL's password already masked by the thread)
  */
 export async function openPostgresInThread(read: PostgresRead): Promise<PostgresSource> {
-  const worker = startWorker({ read, credits: PG_CHUNK_CREDITS });
+  const worker = startSourceWorker('pgWorker', { read, credits: PG_CHUNK_CREDITS } satisfies PgWorkerData);
   const inbox: PgWorkerMessage[] = [];
   let waiting: (() => void) | undefined;
   let exited = false;
@@ -166,21 +164,3 @@ function textOf(chunk: Chunk, start: number, end: number): string {
   return chunk.ascii ? chunk.text.toString('latin1', start, end) : chunk.text.toString('utf8', start, end);
 }
 
-/**
- * Built: `pgWorker.js` beside this file. From source (`pnpm run import`, tests): `pgWorker.ts`, which the
- * thread can only load after registering tsx itself (a worker's `--import` does not reach its entry point).
- */
-function startWorker(workerData: PgWorkerData): Worker {
-  if (extname(fileURLToPath(import.meta.url)) !== '.ts') return new Worker(new URL('./pgWorker.js', import.meta.url), { workerData, resourceLimits: WORKER_LIMITS });
-  // tsx's ESM entry (its CommonJS one cannot register ESM hooks in a thread)
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./pgWorker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData, execArgv: ['--conditions=source'], resourceLimits: WORKER_LIMITS });
-}
-
-/**
- * The thread's young generation: pg's rows and the cells die as soon as a chunk is posted, so a small one
- * saves the RSS V8's default (16 MB semi-spaces) would take.
- */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 6 };
