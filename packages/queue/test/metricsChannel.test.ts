@@ -7,7 +7,8 @@ const ctx = useTestRedis((url) => createRedisClient(url, 'worker'));
 
 describe('MetricsChannel', () => {
   it('lists live workers, aggregates them, and forgets a worker whose report expired or was withdrawn', async () => {
-    const channel = new MetricsChannel(ctx.redis, { namespace: freshNamespace(), ttlMs: 300 });
+    const channel = new MetricsChannel(ctx.redis, { namespace: freshNamespace(), ttlMs: 2_000 });
+    // a TTL long enough that both reports are still live when read on a loaded machine; their expiry is awaited below
     const snapshot = (delivered: number) => {
       const metrics = new PipelineMetrics();
       metrics.operationsEntered(delivered);
@@ -23,7 +24,7 @@ describe('MetricsChannel', () => {
     expect(totals).toMatchObject({ workers: 2, delivered: 15, requests: 2, rateLimited: 2 });
     await channel.withdraw('a');
     expect((await channel.list()).map((report) => report.workerId)).toEqual(['b']);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await channel.list()).toEqual([]);
+    // b's report was never withdrawn: it must be forgotten once its TTL has passed
+    await expect.poll(() => channel.list(), { timeout: 10_000, interval: 200 }).toEqual([]);
   });
 });
