@@ -5,7 +5,7 @@
  * enqueue into Redis (200 once persisted; 503 when Redis cannot take it).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { codeOf, type Operation } from '@cioscale/core';
+import { codeOf } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
 import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type ErrorFormat, type RefusalReason } from './answers.js';
 import { Authenticator } from './authenticator.js';
@@ -112,7 +112,7 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
     const { operations, refused } = content;
     if (operations.length === 0) return finish(workspace, 'invalid', multiStatus(refused), { accepted: 0, rejected: refused.length });
     try {
-      await enqueue.enqueueMany(operations.map((operation: Operation) => ({ operation, workspace })));
+      await enqueue.enqueueMany(operations.map(({ operation, json }) => ({ operation, json, workspace })));
     } catch (error) {
       if (codeOf(error) !== 'CIO_QUEUE_UNAVAILABLE') throw error;
       // never 200 without Redis holding it: the SDK retries a 503 after Retry-After
