@@ -60,8 +60,9 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
       if (!response.destroyed) writeAnswer(response, answer, close || draining);
       if (metrics.inFlight === 0) for (const resolve of idle.splice(0)) resolve();
     };
-    // a client cut off mid-body (request timeout, reset) is answered no more, but counted and released
-    response.once('close', () => finish('', 'aborted', OK));
+    // a client cut off mid-body (request timeout, reset) is answered no more, but counted and released ('close'
+    // comes once; `on` skips `once`'s wrapper)
+    response.on('close', () => finish('', 'aborted', OK));
     const route = matchRoute(method, path, config.maxV1BodyBytes);
     if (!route) {
       const format: ErrorFormat = path.startsWith('/api/v2/') ? 'v2' : 'v1';

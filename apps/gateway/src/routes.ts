@@ -65,8 +65,12 @@ function matchV2(method: string, rest: string): Route | undefined {
 
 function matchV1(method: string, segments: readonly string[], maxBodyBytes: number): Route | undefined {
   const route = (content: Route['content'], format: ErrorFormat = 'v1'): Route => ({ format, maxBodyBytes, content });
-  const [first, rawIdentifier, sub, rawDeviceId, ...extra] = segments;
-  if (extra.length > 0) return undefined;
+  // indexed, not destructured with a rest element: that runs the iterator protocol on every call
+  if (segments.length > 4) return undefined;
+  const first = segments[0];
+  const rawIdentifier = segments[1];
+  const sub = segments[2];
+  const rawDeviceId = segments[3];
   if (first === 'events' && segments.length === 1 && method === 'POST') return route((body) => one(v1AnonymousEvent(body)));
   if (first === 'merge_customers' && segments.length === 1 && method === 'POST') return route((body) => one(v1Merge(body)), 'v1-merge');
   if (first !== 'customers' || rawIdentifier === undefined) return undefined;
