@@ -1,7 +1,8 @@
 import type { GatewayReport, GatewayWorkspaceReport } from '@cioscale/queue';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RefusalReason } from './answers.js';
 import type { BacklogWatch } from './backlog.js';
+import { LatencyHistogram } from './latencyHistogram.js';
 
 /** How a call ended, as counted. */
 export type CallOutcome = 'accepted' | 'partial' | RefusalReason;
@@ -32,7 +33,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'workspace' | 'outcome'>;
   private readonly operations: Counter<'workspace' | 'outcome'>;
-  private readonly latency: Histogram<'outcome'>;
+  private readonly latency: LatencyHistogram;
   private readonly totals = new Map<string, Totals>();
   /**
    * Counts not yet added to the two counters, by workspace then outcome: prom-client builds and looks up a label
@@ -61,13 +62,12 @@ export class GatewayMetrics {
       registers,
       collect: () => flush('operations'),
     });
-    this.latency = new Histogram({
-      name: 'cioscale_gateway_request_duration_seconds',
-      help: 'Time from a call received to its answer written, by outcome.',
-      labelNames: ['outcome'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
-      registers,
-    });
+    this.latency = new LatencyHistogram(
+      'cioscale_gateway_request_duration_seconds',
+      'Time from a call received to its answer written, by outcome.',
+      [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      this.registry,
+    );
     // a workspace whose value is unknown (the ETA limit off, the rate not measured yet) has no sample
     const gauge = (name: string, help: string, read: (workspace: string) => number | undefined): void =>
       void new Gauge({
@@ -108,7 +108,7 @@ export class GatewayMetrics {
    */
   record(workspace: string, outcome: CallOutcome, seconds: number, operations: { accepted: number; rejected: number } = { accepted: 0, rejected: 0 }): void {
     this.tally('requests', workspace, outcome, 1);
-    this.latency.observe({ outcome }, seconds);
+    this.latency.observe(outcome, seconds);
     if (operations.accepted > 0) this.tally('operations', workspace, 'accepted', operations.accepted);
     if (operations.rejected > 0) this.tally('operations', workspace, 'rejected', operations.rejected);
     const totals = (this.totals.get(workspace) ?? this.totals.get('')) as Totals;

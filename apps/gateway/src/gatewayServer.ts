@@ -5,7 +5,7 @@
  * enqueue into Redis (200 once persisted; 503 when Redis cannot take it).
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { codeOf, type Operation } from '@cioscale/core';
+import { codeOf } from '@cioscale/core';
 import type { Producer } from '@cioscale/queue';
 import { errorAnswer, multiStatus, OK, UNAUTHORIZED_MESSAGE, writeAnswer, type Answer, type ErrorFormat, type RefusalReason } from './answers.js';
 import { Authenticator } from './authenticator.js';
@@ -60,8 +60,9 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
       if (!response.destroyed) writeAnswer(response, answer, close || draining);
       if (metrics.inFlight === 0) for (const resolve of idle.splice(0)) resolve();
     };
-    // a client cut off mid-body (request timeout, reset) is answered no more, but counted and released
-    response.once('close', () => finish('', 'aborted', OK));
+    // a client cut off mid-body (request timeout, reset) is answered no more, but counted and released ('close'
+    // comes once; `on` skips `once`'s wrapper)
+    response.on('close', () => finish('', 'aborted', OK));
     const route = matchRoute(method, path, config.maxV1BodyBytes);
     if (!route) {
       const format: ErrorFormat = path.startsWith('/api/v2/') ? 'v2' : 'v1';
@@ -112,7 +113,7 @@ export function createGatewayServer(deps: GatewayDeps): GatewayServer {
     const { operations, refused } = content;
     if (operations.length === 0) return finish(workspace, 'invalid', multiStatus(refused), { accepted: 0, rejected: refused.length });
     try {
-      await enqueue.enqueueMany(operations.map((operation: Operation) => ({ operation, workspace })));
+      await enqueue.enqueueMany(operations.map(({ operation, json }) => ({ operation, json, workspace })));
     } catch (error) {
       if (codeOf(error) !== 'CIO_QUEUE_UNAVAILABLE') throw error;
       // never 200 without Redis holding it: the SDK retries a 503 after Retry-After

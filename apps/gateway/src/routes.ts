@@ -2,15 +2,15 @@
  * The Track API paths the gateway answers, as `track.customer.io` names them, each with its error format,
  * its body cap and how its body becomes operations.
  */
-import { CUSTOMERIO_LIMITS, type Operation, type PersonIdentifiers } from '@cioscale/core';
+import { CUSTOMERIO_LIMITS, type PersonIdentifiers } from '@cioscale/core';
 import type { BatchProblem, ErrorFormat, Problem } from './answers.js';
-import { isProblem, isRecord, problem } from './shapes.js';
+import { isProblem, isRecord, problem, type CheckedOperation } from './shapes.js';
 import { personFromPath, v1AddDevice, v1AnonymousEvent, v1DeleteDevice, v1Event, v1Identify, v1Merge, v1PersonState } from './v1Operations.js';
 import { v2Operation } from './v2Operations.js';
 
-/** What a call asks for: operations to enqueue (and, for a batch, the refused ones), or one problem. */
+/** What a call asks for: operations to enqueue, each with its JSON (and, for a batch, the refused ones), or one problem. */
 export type CallContent =
-  | { readonly kind: 'operations'; readonly operations: readonly Operation[]; readonly refused: readonly BatchProblem[] }
+  | { readonly kind: 'operations'; readonly operations: readonly CheckedOperation[]; readonly refused: readonly BatchProblem[] }
   | { readonly kind: 'problem'; readonly problem: Problem; readonly status?: number };
 
 /** One matched route. */
@@ -29,7 +29,7 @@ export function matchRoute(method: string, path: string, maxV1BodyBytes: number)
   return undefined;
 }
 
-const one = (parsed: Operation | Problem): CallContent => (isProblem(parsed) ? { kind: 'problem', problem: parsed } : { kind: 'operations', operations: [parsed], refused: [] });
+const one = (parsed: CheckedOperation | Problem): CallContent => (isProblem(parsed) ? { kind: 'problem', problem: parsed } : { kind: 'operations', operations: [parsed], refused: [] });
 
 const ENTITY: Route = {
   format: 'v2',
@@ -45,7 +45,7 @@ const BATCH: Route = {
   content: (body) => {
     const list = isRecord(body) ? body['batch'] : undefined;
     if (!Array.isArray(list) || list.length === 0) return { kind: 'problem', problem: problem(Array.isArray(list) ? 'required' : 'invalid', 'batch', 'batch must be a non-empty array of operations') };
-    const operations: Operation[] = [];
+    const operations: CheckedOperation[] = [];
     const refused: BatchProblem[] = [];
     list.forEach((item: unknown, index) => {
       const parsed = v2Operation(item);
@@ -65,8 +65,12 @@ function matchV2(method: string, rest: string): Route | undefined {
 
 function matchV1(method: string, segments: readonly string[], maxBodyBytes: number): Route | undefined {
   const route = (content: Route['content'], format: ErrorFormat = 'v1'): Route => ({ format, maxBodyBytes, content });
-  const [first, rawIdentifier, sub, rawDeviceId, ...extra] = segments;
-  if (extra.length > 0) return undefined;
+  // indexed, not destructured with a rest element: that runs the iterator protocol on every call
+  if (segments.length > 4) return undefined;
+  const first = segments[0];
+  const rawIdentifier = segments[1];
+  const sub = segments[2];
+  const rawDeviceId = segments[3];
   if (first === 'events' && segments.length === 1 && method === 'POST') return route((body) => one(v1AnonymousEvent(body)));
   if (first === 'merge_customers' && segments.length === 1 && method === 'POST') return route((body) => one(v1Merge(body)), 'v1-merge');
   if (first !== 'customers' || rawIdentifier === undefined) return undefined;

@@ -3,7 +3,7 @@
  * type system promised): a JSON body from the network can hold anything, so each field is checked for its
  * kind first, naming the field, before core checks Customer.io's limits.
  */
-import { validateOperation, type Operation } from '@cioscale/core';
+import { stampTimestamp, utf8Bytes, validateOperation, type Operation } from '@cioscale/core';
 import type { Problem } from './answers.js';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -30,10 +30,25 @@ export function optionalString(value: unknown, field: string): Problem | undefin
   return problem('invalid', field, `${field} must be a string; received ${kindOf(value)}`);
 }
 
-/** Core's verdict on a well-shaped operation, as a problem (field and reason as core names them). */
-export function checkLimits(operation: Operation): Problem | undefined {
-  const rejection = validateOperation(operation);
-  return rejection ? problem(rejection.reason, rejection.field ?? '', rejection.message) : undefined;
+/**
+ * An operation that passed core's checks, as it will be enqueued, with its JSON: the size was measured on that
+ * text, and the job is built from it (the producer does not serialise the operation again).
+ */
+export interface CheckedOperation {
+  readonly operation: Operation;
+  readonly json: string;
+}
+
+/**
+ * Core's verdict on a well-shaped operation: a problem (field and reason as core names them), or the operation
+ * with its JSON. An identify without `timestamp` is stamped here, with the time the call was received (the
+ * producer leaves a stamped one as it is), so the size checked is the size of what is sent.
+ */
+export function checkLimits(operation: Operation): CheckedOperation | Problem {
+  const stamped = stampTimestamp(operation, Date.now());
+  const json = JSON.stringify(stamped);
+  const rejection = validateOperation(stamped, utf8Bytes(json));
+  return rejection ? problem(rejection.reason, rejection.field ?? '', rejection.message) : { operation: stamped, json };
 }
 
 export function kindOf(value: unknown): string {

@@ -5,7 +5,7 @@
  */
 import type { AnonymousEventOperation, Attributes, EventOperation, Operation, PersonIdentifiers } from '@cioscale/core';
 import type { Problem } from './answers.js';
-import { checkLimits, isProblem, isRecord, kindOf, optionalRecord, optionalString, problem } from './shapes.js';
+import { checkLimits, type CheckedOperation, isProblem, isRecord, kindOf, optionalRecord, optionalString, problem } from './shapes.js';
 
 /**
  * Keys of a v1 identify body that steer the call rather than being attributes. `_update` is not one: the v2
@@ -22,7 +22,7 @@ export function personFromPath(identifier: string): PersonIdentifiers | Problem 
 }
 
 /** `PUT /api/v1/customers/{identifier}`: flat attributes, plus `_timestamp`. */
-export function v1Identify(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
+export function v1Identify(identifiers: PersonIdentifiers, body: unknown): CheckedOperation | Problem {
   const record = body ?? {};
   if (!isRecord(record)) return problem('invalid', 'body', `request body must be a JSON object of attributes; received ${kindOf(record)}`);
   const update = record['_update'];
@@ -41,7 +41,7 @@ export function v1Identify(identifiers: PersonIdentifiers, body: unknown): Opera
     ...(timestamp !== undefined && { timestamp }),
     ...(relationships !== undefined && { cio_relationships: relationships }),
   } as Operation;
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 /** The fields of a v1 event body (`{name, id?, type?, timestamp?, data?}`) shared by a person's and an anonymous event. */
@@ -65,11 +65,11 @@ function eventFields(body: unknown): EventFields | Problem {
 }
 
 /** `POST /api/v1/customers/{identifier}/events`: `{name, id?, type?, timestamp?, data?}`. */
-export function v1Event(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
+export function v1Event(identifiers: PersonIdentifiers, body: unknown): CheckedOperation | Problem {
   const fields = eventFields(body);
   if (isProblem(fields)) return fields;
   const operation: EventOperation = { type: 'person', identifiers, ...fields };
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 /**
@@ -77,23 +77,23 @@ export function v1Event(identifiers: PersonIdentifiers, body: unknown): Operatio
  * v1 call: Track v2 has no anonymous event). An empty or null `anonymous_id` is an event of no one, as
  * customerio-node sends it; any other non-string is refused (the schema types it as a string).
  */
-export function v1AnonymousEvent(body: unknown): Operation | Problem {
+export function v1AnonymousEvent(body: unknown): CheckedOperation | Problem {
   const fields = eventFields(body);
   if (isProblem(fields)) return fields;
   const raw = (body as Record<string, unknown>)['anonymous_id'];
   if (raw !== undefined && raw !== null && typeof raw !== 'string') return problem('invalid', 'anonymous_id', `anonymous_id must be a string; received ${kindOf(raw)}`);
   const operation: AnonymousEventOperation = { type: 'anonymous', ...fields, ...(typeof raw === 'string' && raw !== '' && { anonymous_id: raw }) };
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 /** `DELETE /api/v1/customers/{identifier}`, `POST …/suppress`, `POST …/unsuppress`. */
-export function v1PersonState(action: 'delete' | 'suppress' | 'unsuppress', identifiers: PersonIdentifiers): Operation | Problem {
+export function v1PersonState(action: 'delete' | 'suppress' | 'unsuppress', identifiers: PersonIdentifiers): CheckedOperation | Problem {
   const operation: Operation = { type: 'person', action, identifiers };
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 /** `PUT /api/v1/customers/{identifier}/devices`: `{device: {id, platform, last_used?, attributes?}}`. */
-export function v1AddDevice(identifiers: PersonIdentifiers, body: unknown): Operation | Problem {
+export function v1AddDevice(identifiers: PersonIdentifiers, body: unknown): CheckedOperation | Problem {
   const device = isRecord(body) ? body['device'] : undefined;
   if (!isRecord(device)) return problem('required', 'device', 'device is required');
   const shape = optionalString(device['id'], 'device.id') ?? optionalRecord(device['attributes'], 'device.attributes');
@@ -110,24 +110,24 @@ export function v1AddDevice(identifiers: PersonIdentifiers, body: unknown): Oper
       ...(device['attributes'] !== undefined && { attributes: device['attributes'] }),
     },
   } as Operation;
-  const limits = checkLimits(operation);
+  const checked = checkLimits(operation);
   // core names the v2 field (device.token); the caller sent v1's device.id
-  return limits ? { ...limits, field: limits.field.replace('device.token', 'device.id'), message: limits.message.replace('device.token', 'device.id') } : operation;
+  return isProblem(checked) ? { ...checked, field: checked.field.replace('device.token', 'device.id'), message: checked.message.replace('device.token', 'device.id') } : checked;
 }
 
 /** `DELETE /api/v1/customers/{identifier}/devices/{device_id}`. */
-export function v1DeleteDevice(identifiers: PersonIdentifiers, deviceId: string): Operation | Problem {
+export function v1DeleteDevice(identifiers: PersonIdentifiers, deviceId: string): CheckedOperation | Problem {
   if (deviceId === '') return problem('required', 'device_id', 'device_id is required');
   const operation: Operation = { type: 'person', action: 'delete_device', identifiers, device: { token: deviceId } };
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 /** `POST /api/v1/merge_customers` `{primary: {id|email|cio_id}, secondary: {…}}`. */
-export function v1Merge(body: unknown): Operation | Problem {
+export function v1Merge(body: unknown): CheckedOperation | Problem {
   if (!isRecord(body)) return problem('invalid', 'body', `request body must be a JSON object; received ${kindOf(body)}`);
   for (const field of ['primary', 'secondary'] as const) {
     if (!isRecord(body[field])) return problem('missing_identifier', field, `${field} must be an object with one of id, email or cio_id`);
   }
   const operation = { type: 'person', action: 'merge', primary: body['primary'], secondary: body['secondary'] } as Operation;
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }

@@ -4,12 +4,12 @@
  */
 import type { Operation } from '@cioscale/core';
 import type { Problem } from './answers.js';
-import { checkLimits, isRecord, kindOf, optionalRecord, problem } from './shapes.js';
+import { checkLimits, type CheckedOperation, isRecord, kindOf, optionalRecord, problem } from './shapes.js';
 
 const PERSON_ACTIONS = new Set(['identify', 'event', 'page', 'screen', 'delete', 'suppress', 'unsuppress', 'add_relationships', 'delete_relationships', 'add_device', 'delete_device', 'merge']);
 
 /** One v2 operation, or the problem Customer.io would answer it with. */
-export function v2Operation(value: unknown): Operation | Problem {
+export function v2Operation(value: unknown): CheckedOperation | Problem {
   if (!isRecord(value)) return problem('invalid', 'operation', `an operation must be a JSON object; received ${kindOf(value)}`);
   const { type, action } = value;
   if (type !== 'person' && type !== 'object') return problem('invalid', 'type', `type must be "person" or "object"; received ${kindOf(type)}`);
@@ -27,7 +27,7 @@ export function v2Operation(value: unknown): Operation | Problem {
     relationships(value, action);
   if (shape) return shape;
   const operation = value as unknown as Operation;
-  return checkLimits(operation) ?? operation;
+  return checkLimits(operation);
 }
 
 function relationships(value: Record<string, unknown>, action: string): Problem | undefined {

@@ -19,6 +19,21 @@ export interface EnvelopeSource<S> {
    * @defaultValue the event's own `timestamp` when it has one, else `producedAt`
    */
   readonly idTimeMs?: number;
+  /**
+   * The operation's JSON as `JSON.stringify(operation)` writes it, when the caller already has it (the gateway
+   * measured the operation's size on it): spares serialising the operation a second time.
+   */
+  readonly json?: string;
+}
+
+/**
+ * `json`, the JSON text of an object, with `name: value` added as its last member: the text
+ * `JSON.stringify` writes for the object with that property added (when it did not have it), without
+ * serialising the object again. `value` is a string or a finite number.
+ */
+export function withJsonMember(json: string, name: string, value: string | number): string {
+  const member = `${JSON.stringify(name)}:${JSON.stringify(value)}`;
+  return json === '{}' ? `{${member}}` : `${json.slice(0, -1)},${member}}`;
 }
 
 /**
@@ -41,7 +56,7 @@ export function createEnvelope<S>(operation: Operation, from: EnvelopeSource<S>)
         : randomEventId(idTime);
   const sent = isEventOperation(operation) && operation.id === undefined ? { ...operation, id } : operation;
   // serialised once: the size is measured on the text the transport then sends (see `Envelope.json`)
-  const json = JSON.stringify(sent);
+  const json = from.json === undefined ? JSON.stringify(sent) : sent === operation ? from.json : withJsonMember(from.json, 'id', id);
   return {
     operation: sent,
     key: operationKey(sent),

@@ -8,7 +8,7 @@ export { validateOperation } from './validate.js';
 
 // Envelopes, outcomes, errors.
 export * from './envelope.js';
-export { createEnvelope, type EnvelopeSource } from './createEnvelope.js';
+export { createEnvelope, withJsonMember, type EnvelopeSource } from './createEnvelope.js';
 export { eventId, randomEventId } from './eventId.js';
 export { stampTimestamp } from './stampTimestamp.js';
 export * from './outcome.js';

@@ -1,6 +1,6 @@
 import { decodeTime, isValid } from 'ulid';
 import { describe, expect, it } from 'vitest';
-import { createEnvelope, eventId, identify, randomEventId, track, utf8Bytes } from '../src/index.js';
+import { createEnvelope, eventId, identify, randomEventId, track, utf8Bytes, withJsonMember } from '../src/index.js';
 
 describe('eventId', () => {
   it('is a valid ULID, the same for the same record, different for another', () => {
@@ -70,5 +70,25 @@ describe('createEnvelope', () => {
     expect(person.bytes).toBe(Buffer.byteLength(person.json ?? '', 'utf8'));
     const event = createEnvelope(track('42', 'purchased', { total: 5 }), { source: 1, sourceKey: 'events.csv#1', producedAt: 1 });
     expect(JSON.parse(event.json ?? '{}')).toEqual({ ...event.operation, id: event.id });
+  });
+
+  it("builds from the caller's JSON of the operation the same envelope as from the operation alone", () => {
+    const person = identify('7', { note: 'say "hi"\n', city: 'Zürich 😀' }, { timestamp: 1_700_000_000 });
+    const from = { source: 0, sourceKey: 'people.csv#7', producedAt: 5 };
+    expect(createEnvelope(person, { ...from, json: JSON.stringify(person) })).toEqual(createEnvelope(person, from));
+    // an event without id gets the envelope's, added to the given JSON as JSON.stringify adds it to the operation
+    const event = track('42', 'purchased', { total: 5, items: ['a', 'é'] });
+    const withJson = createEnvelope(event, { ...from, json: JSON.stringify(event) });
+    expect(withJson).toEqual(createEnvelope(event, from));
+    expect(withJson.json).toBe(JSON.stringify({ ...event, id: withJson.id }));
+  });
+});
+
+describe('withJsonMember', () => {
+  it('writes the text JSON.stringify writes for the object with the member added last', () => {
+    const value = { type: 'person', nested: { a: [1, { b: '}' }] }, note: 'x"}' };
+    expect(withJsonMember(JSON.stringify(value), 'timestamp', 1_700_000_000)).toBe(JSON.stringify({ ...value, timestamp: 1_700_000_000 }));
+    expect(withJsonMember(JSON.stringify(value), 'id', '01H"é')).toBe(JSON.stringify({ ...value, id: '01H"é' }));
+    expect(withJsonMember('{}', 'id', 'x')).toBe('{"id":"x"}');
   });
 });

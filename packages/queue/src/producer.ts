@@ -43,6 +43,12 @@ export interface EnqueueRequest {
    * the caller — adds no second job and no second event. Without it every enqueue gets a new random id.
    */
   readonly sourceKey?: string;
+  /**
+   * The operation's JSON as `JSON.stringify(operation)` writes it, when the caller already has it (the gateway
+   * measures the operation's size on it): the job is built from it instead of serialising the operation again.
+   * Used only when the operation needs no stamping (see `enqueue`); the caller answers for it matching `operation`.
+   */
+  readonly json?: string;
 }
 
 /** Enqueues operations; see {@link createProducer}. */
@@ -120,9 +126,12 @@ export function createProducer(options: ProducerOptions): Producer {
     const route = shards.get(name);
     if (!route) throw new ConfigurationError('workspace', `one of ${[...shards.keys()].join(', ')}`, JSON.stringify(name));
     const operation = stampTimestamp(request.operation, now);
+    // the caller's JSON is the operation's only while stamping left it as it was
+    const given = request.json !== undefined && operation === request.operation ? request.json : undefined;
     const envelope = createEnvelope(operation, {
       source: undefined,
       producedAt: now,
+      ...(given !== undefined && { json: given }),
       ...(request.sourceKey !== undefined && { sourceKey: request.sourceKey, idTimeMs: stableIdTimeMs(operation) }),
     });
     const shard = shardOf(envelope.key, route.workspace.shards);

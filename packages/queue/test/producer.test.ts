@@ -1,4 +1,4 @@
-import { track } from '@cioscale/core';
+import { identify, track } from '@cioscale/core';
 import { freePort, freshNamespace, useTestRedis } from '@cioscale/test-support';
 import { describe, expect, it } from 'vitest';
 import { createProducer, createRedisClient, defaultWorkspace, jobIdOf, parseWorkspaces, queueLocation, QueueUnavailableError, waitListKey } from '../src/index.js';
@@ -29,6 +29,27 @@ describe('createProducer', () => {
     const data = JSON.parse(raw ?? '') as { producedAt: number };
     expect(data.producedAt).toBeGreaterThanOrEqual(before);
     expect(raw).toBe(JSON.stringify({ operation: { ...operation, id }, id, producedAt: data.producedAt, workspace: 'default' }));
+    await producer.close();
+  });
+
+  it("stores the same job data from the caller's JSON of the operation, and stamps an identify that has no timestamp", async () => {
+    const namespace = freshNamespace();
+    const producer = createProducer({ redis: ctx.server.url, namespace });
+    const queue = producer.queues;
+    const event = track('42', 'signed_up', { note: 'a "quoted" line and é' });
+    const person = identify('42', { plan: 'pro' });
+    const before = Math.floor(Date.now() / 1000);
+    const [eventId, personId] = await producer.enqueueMany([
+      { operation: event, json: JSON.stringify(event) },
+      // the given JSON has no timestamp: the producer stamps the identify and does not keep that text
+      { operation: person, json: JSON.stringify(person) },
+    ]);
+    const stored = async (id: string | undefined) => JSON.parse((await ctx.redis.hget(queue.get('default')?.[0]?.toKey(id ?? '') ?? '', 'data')) ?? '') as { operation: Record<string, unknown>; producedAt: number };
+    const eventData = await stored(eventId);
+    expect(await ctx.redis.hget(queue.get('default')?.[0]?.toKey(eventId ?? '') ?? '', 'data')).toBe(JSON.stringify({ operation: { ...event, id: eventId }, id: eventId, producedAt: eventData.producedAt, workspace: 'default' }));
+    const personData = await stored(personId);
+    expect(personData.operation).toEqual({ ...person, timestamp: personData.operation['timestamp'] });
+    expect(personData.operation['timestamp']).toBeGreaterThanOrEqual(before);
     await producer.close();
   });
 
