@@ -23,13 +23,34 @@ export const HEAP_GROWING_PERCENT = 200;
 export const YOUNG_GENERATION_FLAG = '--max-semi-space-size=16';
 
 /**
- * Applies {@link HEAP_GROWING_PERCENT} to this process, unless node was started with its own
- * `--heap-growing-percent` (in `execArgv`), which then wins. `execArgv` is the only place it can be: node refuses
- * to start with the flag in `NODE_OPTIONS` ("is not allowed in NODE_OPTIONS", Node 20 and 24; heapTuning.test.ts). V8 reads this flag at every full collection,
- * so setting it after start takes effect from the next one. Returns whether it was applied.
+ * V8's allocation-site pretenuring, switched off: after ~1.3M rows (~1,000 requests, whatever the speed) V8
+ * decides that some per-row allocation site survives and allocates it in the old generation from then on. What
+ * such an old object points to (young rows and envelopes) then outlives every scavenge, the share of allocation
+ * promoted rises from ~2 % to ~25 %, full collections come 3× as often and the old generation's committed size
+ * grows: that, not anything retained (the live set stays ~20 MB), is why a 5M-row import peaked ~30 MB above a
+ * 1M-row one. Off, the 5M-row import peaks where the 1M-row one does, for less CPU (docs/benchmarks.md, session 7,
+ * "why the peak grows with the file"). Node 20 and 24 both have the flag; heapTuning.test.ts checks it exists,
+ * because `setFlagsFromString` ignores an unknown one silently.
  */
-export function tuneHeapForStreaming(execArgv: readonly string[] = process.execArgv): boolean {
-  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent') || arg.startsWith('--heap_growing_percent'))) return false;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  return true;
+export const PRETENURING_FLAG = '--no-allocation-site-pretenuring';
+
+/**
+ * Applies {@link HEAP_GROWING_PERCENT} and {@link PRETENURING_FLAG} to this process, each unless node was started
+ * with its own value of that flag (in `execArgv`), which then wins. `execArgv` is the only place the growing
+ * percent can be: node refuses to start with it in `NODE_OPTIONS` ("is not allowed in NODE_OPTIONS", Node 20 and
+ * 24; heapTuning.test.ts). V8 reads both flags as it goes (the growing percent at every full collection, the
+ * pretenuring one whenever it weighs an allocation site's feedback), so setting them after start takes effect
+ * from then on. Returns the flags it applied.
+ */
+export function tuneHeapForStreaming(execArgv: readonly string[] = process.execArgv): readonly string[] {
+  const given = (name: string): boolean =>
+    execArgv.some((arg) => {
+      const flag = arg.replace(/_/g, '-');
+      return flag.startsWith(`--${name}`) || flag.startsWith(`--no-${name}`);
+    });
+  const applied: string[] = [];
+  if (!given('heap-growing-percent')) applied.push(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  if (!given('allocation-site-pretenuring')) applied.push(PRETENURING_FLAG);
+  for (const flag of applied) setFlagsFromString(flag);
+  return applied;
 }

@@ -2,14 +2,27 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tuneHeapForStreaming, YOUNG_GENERATION_FLAG } from '../src/heapTuning.js';
+import { HEAP_GROWING_PERCENT, PRETENURING_FLAG, tuneHeapForStreaming, YOUNG_GENERATION_FLAG } from '../src/heapTuning.js';
 import { REPO_ROOT } from './helpers.js';
 
 describe('tuneHeapForStreaming', () => {
-  it('applies the importer’s heap growth unless node was started with its own --heap-growing-percent', () => {
-    expect(tuneHeapForStreaming(['--heap-growing-percent=400'])).toBe(false);
-    expect(tuneHeapForStreaming(['--enable-source-maps', '--heap_growing_percent', '50'])).toBe(false);
-    expect(tuneHeapForStreaming(['--enable-source-maps'])).toBe(true);
+  it('applies the importer’s heap growth and pretenuring unless node was started with its own value of each', () => {
+    const growth = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+    expect(tuneHeapForStreaming(['--heap-growing-percent=400'])).toEqual([PRETENURING_FLAG]);
+    expect(tuneHeapForStreaming(['--enable-source-maps', '--heap_growing_percent', '50'])).toEqual([PRETENURING_FLAG]);
+    expect(tuneHeapForStreaming(['--allocation-site-pretenuring'])).toEqual([growth]);
+    expect(tuneHeapForStreaming(['--no_allocation_site_pretenuring', '--heap-growing-percent=150'])).toEqual([]);
+    expect(tuneHeapForStreaming(['--enable-source-maps'])).toEqual([growth, PRETENURING_FLAG]);
+  });
+
+  it('sets only flags this node’s V8 has (setFlagsFromString would ignore an unknown one silently)', () => {
+    const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
+    expect(options).toContain('--heap-growing-percent ');
+    expect(options).toContain(`--${PRETENURING_FLAG.replace(/^--no-/, '')} `);
+    // and node starts with the pretenuring flag as the importer sets it
+    const run = spawnSync(process.execPath, [PRETENURING_FLAG, '-e', 'process.stdout.write("started")'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('started');
   });
 
   it('needs to look only at execArgv: node refuses to start with --heap-growing-percent in NODE_OPTIONS', () => {
