@@ -4,9 +4,8 @@ import { setFlagsFromString } from 'node:v8';
  * How much V8's old generation may grow, in % of what survived the last full collection, before the next one.
  *
  * An import promotes most of what it allocates per row: rows and their envelopes wait in the read-ahead window
- * through many scavenges, and once settled they are old garbage that only a full collection frees (until session 7
- * each ~480 KB request body string joined them in the large-object space; the Track transport now streams bodies in
- * 64 KB chunks). With V8's own growing factor (up to 4× on a machine with a large heap limit) tens of MB of it wait.
+ * through many scavenges, and once settled they are old garbage that only a full collection frees (each ~480 KB
+ * request body string joins them in the large-object space). With V8's own growing factor (up to 4× on a machine with a large heap limit) tens of MB of it wait.
  * At 200 % full collections come about twice as often, each ~10 ms, and the peak falls by ~20–30 MB at no measurable
  * CPU cost; at 150 % or less it falls further but costs 10–25 % more CPU (docs/benchmarks.md, sessions 3 and 7).
  */
